@@ -1,0 +1,44 @@
+# scomm: PostgreSQL extension for evaluating the Secure Communities rollout (PGXS)
+
+EXTENSION  = scomm
+EXTVERSION = 1.0
+
+# C: glue files in src/, the PostgreSQL-free numerical core in src/core/
+CORE_SRCS  = $(sort $(wildcard src/core/*.c))
+GLUE_SRCS  = $(sort $(wildcard src/*.c))
+MODULE_big = scomm
+OBJS       = $(GLUE_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
+
+# The install script is built from per-concern pieces in src/sql/, in name order
+SQL_PIECES = $(sort $(wildcard src/sql/*.sql))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+
+# pg_regress: tests in sql/, expected output in expected/; drop_extension runs last
+REGRESS      = $(filter-out drop_extension,$(sort $(basename $(notdir $(wildcard sql/*.sql))))) drop_extension
+REGRESS_OPTS = --load-extension=postgis --load-extension=scomm
+
+GSL_CFLAGS := $(shell gsl-config --cflags)
+GSL_LIBS   := $(shell gsl-config --libs)
+PG_CPPFLAGS = -Isrc -Isrc/core $(GSL_CFLAGS)
+SHLIB_LINK  = $(GSL_LIBS)
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PIECES)
+	cat $^ > $@
+
+# Unit tests of the PostgreSQL-free core: plain C programs, TAP output
+UNIT_SRCS  = $(sort $(wildcard test/unit/test_*.c))
+UNIT_BINS  = $(UNIT_SRCS:.c=)
+UNIT_CFLAGS = -O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu99 -Isrc/core $(GSL_CFLAGS)
+
+test/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/tap.h
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(GSL_LIBS) -lm
+
+unit: $(UNIT_BINS)
+
+EXTRA_CLEAN = $(UNIT_BINS) results/ regression.diffs regression.out
+
+.PHONY: unit

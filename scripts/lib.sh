@@ -1,0 +1,97 @@
+# scripts/lib.sh: shared set-up for the README's commands (sourced, not run).
+#
+# ensure_packages  installs the Debian packages scomm needs, only when missing
+# build_install    builds the extension and installs it when the build changed
+# cluster_start    starts a private PostgreSQL 15 cluster as the postgres user
+# cluster_stop     stops it (registered on EXIT by cluster_start)
+
+set -euo pipefail
+
+SCOMM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PG_BINDIR=/usr/lib/postgresql/15/bin
+export PATH="$PG_BINDIR:$PATH"
+
+SCOMM_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3
+	postgis libgsl-dev gcc make gnuplot-nox)
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# Run a command as root (directly) or through sudo.
+as_root() {
+	if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_packages() {
+	local missing=() p
+	for p in "${SCOMM_PACKAGES[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing Debian packages: ${missing[*]}"
+	as_root apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >/dev/null
+}
+
+# Build; install only the files that differ from the installed ones.
+build_install() {
+	local libdir sharedir f dest changed=0
+	log "building scomm"
+	make -C "$SCOMM_ROOT" -s -j2 all >/dev/null
+	libdir="$(pg_config --pkglibdir)"
+	sharedir="$(pg_config --sharedir)/extension"
+	for f in scomm.so:"$libdir" scomm.control:"$sharedir" scomm--*.sql:"$sharedir"; do
+		for src in "$SCOMM_ROOT"/${f%%:*}; do
+			dest="${f##*:}/$(basename "$src")"
+			cmp -s "$src" "$dest" || changed=1
+		done
+	done
+	if [ $changed = 1 ]; then
+		log "installing scomm into $(pg_config --pkglibdir)"
+		as_root make -C "$SCOMM_ROOT" -s install >/dev/null
+	fi
+}
+
+# cluster_start PORT: a throwaway cluster in $SCOMM_RUN_DIR, socket there too.
+# Exports PGHOST, PGPORT, PGUSER and PGDATABASE for the caller.
+cluster_start() {
+	local port="$1"
+	SCOMM_RUN_DIR="${SCOMM_RUN_DIR:-/tmp/scomm-cluster-$port}"
+	cluster_stop_dir "$SCOMM_RUN_DIR"
+	as_root rm -rf "$SCOMM_RUN_DIR"
+	mkdir -p "$SCOMM_RUN_DIR"
+	chown postgres: "$SCOMM_RUN_DIR" 2>/dev/null || true
+	log "starting a private PostgreSQL 15 cluster on port $port (socket in $SCOMM_RUN_DIR)"
+	run_as_postgres initdb -D "$SCOMM_RUN_DIR/data" -U postgres --auth=trust \
+		--encoding=UTF8 --locale=C.UTF-8 >/dev/null
+	trap cluster_stop EXIT
+	run_as_postgres pg_ctl -D "$SCOMM_RUN_DIR/data" -l "$SCOMM_RUN_DIR/server.log" -w \
+		-o "-p $port -k $SCOMM_RUN_DIR -c listen_addresses='' -c max_worker_processes=16 -c fsync=off" \
+		start >/dev/null
+	export PGHOST="$SCOMM_RUN_DIR" PGPORT="$port" PGUSER=postgres
+	export PGDATABASE="${PGDATABASE:-postgres}"
+}
+
+run_as_postgres() {
+	if [ "$(id -un)" = postgres ]; then
+		"$@"
+	elif [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		sudo -u postgres "$@"
+	fi
+}
+
+cluster_stop_dir() {
+	local dir="$1"
+	if [ -f "$dir/data/postmaster.pid" ]; then
+		run_as_postgres pg_ctl -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+	fi
+}
+
+cluster_stop() {
+	if [ -n "${SCOMM_RUN_DIR:-}" ]; then
+		log "stopping the private cluster in $SCOMM_RUN_DIR"
+		cluster_stop_dir "$SCOMM_RUN_DIR"
+	fi
+}
