@@ -1,0 +1,171 @@
+/*
+ * cohort_functions.c: functions of an activation cohort — activation date,
+ * event time, early/late, fiscal year — and crime rates.
+ */
+#include "postgres.h"
+
+#include <ctype.h>
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+
+#include "compat.h"
+#include "activation_cohort.h"
+
+typedef enum PeriodUnit
+{
+	UNIT_YEAR,
+	UNIT_QUARTER,
+	UNIT_MONTH,
+	UNIT_DAY
+} PeriodUnit;
+
+PG_FUNCTION_INFO_V1(activation_cohort_activated_on);
+Datum
+activation_cohort_activated_on(PG_FUNCTION_ARGS)
+{
+	ActivationCohort c = PG_GETARG_ACTIVATION_COHORT(0);
+
+	if (c == COHORT_NEVER)
+		PG_RETURN_NULL();
+	PG_RETURN_DATEADT(c);
+}
+
+/* true from the activation date on; never activated is never true */
+PG_FUNCTION_INFO_V1(activation_cohort_is_activated);
+Datum
+activation_cohort_is_activated(PG_FUNCTION_ARGS)
+{
+	ActivationCohort c = PG_GETARG_ACTIVATION_COHORT(0);
+	DateADT		at = PG_GETARG_DATEADT(1);
+
+	PG_RETURN_BOOL(c != COHORT_NEVER && at >= c);
+}
+
+PG_FUNCTION_INFO_V1(activation_cohort_is_early);
+Datum
+activation_cohort_is_early(PG_FUNCTION_ARGS)
+{
+	ActivationCohort c = PG_GETARG_ACTIVATION_COHORT(0);
+	DateADT		cutoff = PG_GETARG_DATEADT(1);
+
+	PG_RETURN_BOOL(c != COHORT_NEVER && c < cutoff);
+}
+
+/* US federal fiscal year: FY N runs from 1 October N-1 to 30 September N */
+PG_FUNCTION_INFO_V1(activation_cohort_fiscal_year);
+Datum
+activation_cohort_fiscal_year(PG_FUNCTION_ARGS)
+{
+	ActivationCohort c = PG_GETARG_ACTIVATION_COHORT(0);
+	int			y,
+				m,
+				d;
+
+	if (c == COHORT_NEVER)
+		PG_RETURN_NULL();
+	j2date(c + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	PG_RETURN_INT32(m >= 10 ? y + 1 : y);
+}
+
+/* Parse a period unit name (singular or plural, any case). */
+static PeriodUnit
+ParsePeriodUnit(text *unit_text)
+{
+	char	   *unit = text_to_cstring(unit_text);
+	char	   *s = unit;
+	size_t		len;
+
+	while (isspace((unsigned char) *s))
+		s++;
+	len = strlen(s);
+	while (len > 0 && isspace((unsigned char) s[len - 1]))
+		len--;
+	if (len > 1 && (s[len - 1] == 's' || s[len - 1] == 'S'))
+		len--;
+	if (len == 4 && pg_strncasecmp(s, "year", 4) == 0)
+		return UNIT_YEAR;
+	if (len == 7 && pg_strncasecmp(s, "quarter", 7) == 0)
+		return UNIT_QUARTER;
+	if (len == 5 && pg_strncasecmp(s, "month", 5) == 0)
+		return UNIT_MONTH;
+	if (len == 3 && pg_strncasecmp(s, "day", 3) == 0)
+		return UNIT_DAY;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown period unit \"%s\"", unit),
+			 errhint("Valid units are year, quarter, month and day.")));
+	return UNIT_YEAR;			/* keep compiler quiet */
+}
+
+/* The index of the period that contains a day (consecutive across years). */
+static int64
+PeriodIndex(DateADT day, PeriodUnit unit)
+{
+	int			y,
+				m,
+				d;
+
+	if (unit == UNIT_DAY)
+		return day;
+	j2date(day + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	switch (unit)
+	{
+		case UNIT_YEAR:
+			return y;
+		case UNIT_QUARTER:
+			return (int64) y * 4 + (m - 1) / 3;
+		case UNIT_MONTH:
+			return (int64) y * 12 + (m - 1);
+		default:
+			return 0;
+	}
+}
+
+/*
+ * Periods from the one containing the activation to the one containing "at":
+ * 0 is the activation period, -1 the period before.  NULL for never.
+ */
+PG_FUNCTION_INFO_V1(activation_cohort_event_time);
+Datum
+activation_cohort_event_time(PG_FUNCTION_ARGS)
+{
+	ActivationCohort c = PG_GETARG_ACTIVATION_COHORT(0);
+	DateADT		at = PG_GETARG_DATEADT(1);
+	PeriodUnit	unit = ParsePeriodUnit(PG_GETARG_TEXT_PP(2));
+
+	if (c == COHORT_NEVER)
+		PG_RETURN_NULL();
+	if (DATE_NOT_FINITE(at))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("cannot compute the event time of an infinite date")));
+	PG_RETURN_INT32((int32) (PeriodIndex(at, unit) - PeriodIndex(c, unit)));
+}
+
+/* offenses per "per" residents (default 100,000) */
+PG_FUNCTION_INFO_V1(scomm_crime_rate);
+Datum
+scomm_crime_rate(PG_FUNCTION_ARGS)
+{
+	int64		offenses = PG_GETARG_INT64(0);
+	int64		population = PG_GETARG_INT64(1);
+	int32		per = PG_GETARG_INT32(2);
+
+	if (offenses < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("offenses must not be negative: " INT64_FORMAT, offenses)));
+	if (population <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("population must be positive: " INT64_FORMAT, population),
+				 errhint("A crime rate needs the number of residents the offenses occurred among.")));
+	if (per <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("per must be positive: %d", per)));
+	PG_RETURN_FLOAT8((double) offenses / (double) population * (double) per);
+}
