@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The numbers scripts/demo prints, checked against counts computed here with
+# awk straight from the shipped activation file.  Runs against the server in
+# the PG environment variables (scripts/test sets them to its private cluster).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+db=scomm_demo_test
+psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db"' EXIT
+
+out=$(PGDATABASE=$db "$root/scripts/demo" 2>/dev/null)
+fail=0
+expect() {	# expect LABEL WANT GOT
+	if [ "$2" = "$3" ]; then echo "  ok: $1 = $2"; else echo "  MISMATCH: $1: want $2, got $3"; fail=1; fi
+}
+
+csv() { gzip -dc "$root/data/scomm_activation_by_county.csv.gz"; }
+for y in 2008 2009 2010 2011 2012 2013; do
+	want=$(csv | awk -F, -v y="$y" 'NR > 1 && substr($3, 1, 4) == y' | wc -l)
+	got=$(printf '%s\n' "$out" | awk -F'|' -v y="$y" '$1 + 0 == y && NF == 2 { gsub(/ /, "", $2); print $2 }')
+	expect "activated in $y" "$want" "$got"
+done
+want=$(csv | awk -F, 'NR > 1 && $3 != "" && $3 < "2010-10-01"' | wc -l)
+got=$(printf '%s\n' "$out" | awk -F'|' '$1 ~ /^ *early *$/ { gsub(/ /, "", $2); print $2 }')
+expect "early (before 2010-10-01)" "$want" "$got"
+want=$(csv | awk -F, 'NR > 1 && $3 >= "2010-10-01"' | wc -l)
+got=$(printf '%s\n' "$out" | awk -F'|' '$1 ~ /^ *late *$/ { gsub(/ /, "", $2); print $2 }')
+expect "late" "$want" "$got"
+for fy in 2009 2010 2011 2012 2013; do
+	want=$(csv | awk -F, -v fy="$fy" 'NR > 1 && $3 != "" {
+		y = substr($3, 1, 4) + 0; m = substr($3, 6, 2) + 0; if (m >= 10) y++; if (y == fy) n++ } END { print n + 0 }')
+	got=$(printf '%s\n' "$out" | awk -F'|' -v fy="FY$fy" '$1 ~ fy { gsub(/ /, "", $2); print $2 }')
+	expect "fiscal year $fy" "$want" "$got"
+done
+# the published per-year figures (SOURCES.md of the activation file)
+expect "published 2011 count" 1099 "$(printf '%s\n' "$out" | awk -F'|' '$1 + 0 == 2011 && NF == 2 { gsub(/ /, "", $2); print $2 }')"
+printf '%s\n' "$out" | grep -q "psql -h" || { echo "  the demo does not say how to connect"; fail=1; }
+exit $fail
