@@ -90,7 +90,7 @@ cluster_stop_dir() {
 }
 
 cluster_stop() {
-	if [ -n "${SCOMM_RUN_DIR:-}" ]; then
+	if [ -n "${SCOMM_RUN_DIR:-}" ] && [ -f "$SCOMM_RUN_DIR/data/postmaster.pid" ]; then
 		log "stopping the private cluster in $SCOMM_RUN_DIR"
 		cluster_stop_dir "$SCOMM_RUN_DIR"
 	fi
