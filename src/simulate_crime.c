@@ -7,8 +7,10 @@
  * that year * county factor * (1 + effect when activated).  National rates
  * per 100,000 are the sums of the FBI's state estimates (50 states and DC)
  * in data/fbi_ucr_state_crime_1979_2020.csv.gz (rape: legacy definition).
- * County factors are log-normal: a shared crime level (sd 0.6), an offence
- * deviation (sd 0.3) and a county trend (sd 0.01 per year).  Counts are
+ * County factors are log-normal with mean one: a shared crime level (sd 0.6),
+ * an offence deviation (sd 0.3; 0.9 for murder, which concentrates in few
+ * counties, so that about half of all county-years have no murder, as in the
+ * FBI county data) and a county trend (sd 0.01 per year).  Counts are
  * negative binomial (gamma-Poisson, shape 5).
  */
 #include "postgres.h"
@@ -49,6 +51,9 @@ static const double NationalRate[NOFFENSE][NYEARS] = {
 	{397.9, 362.7, 313.6, 258.1, 238.4, 229.1, 229.6, 220.5, 214.4, 221.1, 235.9},
 	{24.0, 22.3, 21.4, 19.3, 17.9, 17.3, 17.4, 14.7, 14.3, 13.6, 14.0}
 };
+
+/* sd of the county deviation of each offence, on the log scale */
+static const double OffenseSd[NOFFENSE] = {0.9, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3};
 
 static void
 CheckYears(int32 first, int32 last)
@@ -100,7 +105,7 @@ scomm_simulate_crime(PG_FUNCTION_ARGS)
 			level = gsl_ran_gaussian(rng, 0.6);
 			trend = gsl_ran_gaussian(rng, 0.01);
 			for (o = 0; o < NOFFENSE; o++)
-				dev[o] = gsl_ran_gaussian(rng, 0.3);
+				dev[o] = gsl_ran_gaussian(rng, OffenseSd[o]);
 			if (c[i].cohort != COHORT_NEVER)
 			{
 				int			m,
@@ -117,7 +122,8 @@ scomm_simulate_crime(PG_FUNCTION_ARGS)
 					Datum		values[7];
 					bool		nulls[7] = {0};
 					double		mu = c[i].weight / 1e5 * NationalRate[o][y - FIRST_YEAR] *
-						exp(level + dev[o] + trend * (y - FIRST_YEAR) - 0.5 * (0.36 + 0.09)) *
+						exp(level + dev[o] + trend * (y - FIRST_YEAR) -
+							0.5 * (0.36 + OffenseSd[o] * OffenseSd[o])) *
 						(treated ? 1.0 + effect : 1.0);
 					double		lambda = mu > 0 ? gsl_ran_gamma(rng, NB_SHAPE, mu / NB_SHAPE) : 0.0;
 
