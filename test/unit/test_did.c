@@ -1,0 +1,217 @@
+/*
+ * test_did.c: unit tests of the staggered difference-in-differences core.
+ * Reference numbers: ../shared/reference/README.md (R did 2.5.1 on mpdta).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+
+#include "did.h"
+#include "tap.h"
+
+/* ---- mpdta ------------------------------------------------------------- */
+
+/* Read mpdta.csv (year,countyreal,lpop,lemp,first.treat,treat) in file order,
+ * or reversed when reverse is set.  Returns NULL when the file is missing. */
+static scomm_did_collector *
+ReadMpdta(int reverse)
+{
+	const char *dir = getenv("SCOMM_REFERENCE_DIR");
+	char		path[1024],
+				line[512];
+	FILE	   *f;
+	scomm_did_collector *c;
+	static long long unit[4000];
+	static int	year[4000],
+				first[4000];
+	static double y[4000];
+	int			n = 0,
+				i;
+
+	snprintf(path, sizeof(path), "%s/did/mpdta.csv",
+			 dir ? dir : "../shared/reference");
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fgets(line, sizeof(line), f) == NULL)
+	{
+		fclose(f);
+		return NULL;
+	}
+	while (n < 4000 && fgets(line, sizeof(line), f) != NULL)
+	{
+		double		lpop;
+
+		if (sscanf(line, "%d,%lld,%lf,%lf,%d", &year[n], &unit[n], &lpop,
+				   &y[n], &first[n]) == 5)
+			n++;
+	}
+	fclose(f);
+	c = scomm_did_collector_create();
+	for (i = 0; i < n; i++)
+	{
+		int			k = reverse ? n - 1 - i : i;
+
+		scomm_did_collector_add(c, unit[k], year[k],
+								first[k] == 0 ? SCOMM_DID_NEVER : first[k],
+								y[k], NULL);
+	}
+	return c;
+}
+
+static scomm_did_panel *
+MpdtaPanel(void)
+{
+	scomm_did_collector *c = ReadMpdta(0);
+	scomm_did_panel *p = NULL;
+
+	if (c == NULL)
+		return NULL;
+	if (scomm_did_panel_finalize(c, 1, &p, NULL) != SCOMM_OK)
+		p = NULL;
+	scomm_did_collector_free(c);
+	return p;
+}
+
+static const scomm_did_options default_opt = {
+	SCOMM_DID_NEVER_TREATED, SCOMM_DID_BASE_VARYING, 0, 0.05
+};
+
+/* ---- reference: att_gt ------------------------------------------------- */
+
+static void
+TestAttgtReference(const scomm_did_panel *p)
+{
+	static const double ref[12][4] = {
+		{2004, 2004, -0.010503246221, 0.02325103637},
+		{2004, 2005, -0.070423158103, 0.03098476676},
+		{2004, 2006, -0.137258738889, 0.03643566429},
+		{2004, 2007, -0.100811363085, 0.03435922583},
+		{2006, 2004, 0.006520112424, 0.02332680514},
+		{2006, 2005, -0.002750818751, 0.01955856104},
+		{2006, 2006, -0.004594606953, 0.01775519666},
+		{2006, 2007, -0.041224471546, 0.02022918070},
+		{2007, 2004, 0.030506655583, 0.01503356028},
+		{2007, 2005, -0.002725892886, 0.01639583290},
+		{2007, 2006, -0.031087119390, 0.01787751131},
+		{2007, 2007, -0.026054410719, 0.01665543535},
+	};
+	scomm_did_attgt *a = NULL;
+	char		name[128];
+	int			k;
+
+	tap_ok(scomm_did_att_gt(p, &default_opt, &a, NULL) == SCOMM_OK,
+		   "att_gt on mpdta succeeds");
+	if (a == NULL)
+		return;
+	tap_ok(a->n == 500 && a->n_cells == 12 && a->flags == 0,
+		   "att_gt: 500 units, 12 cells, no flags");
+	for (k = 0; k < 12 && k < a->n_cells; k++)
+	{
+		const scomm_did_cell *c = &a->cells[k];
+
+		snprintf(name, sizeof(name), "ATT(%d,%d)", (int) ref[k][0], (int) ref[k][1]);
+		tap_ok(c->group == ref[k][0] && c->period == ref[k][1], name);
+		tap_close(c->att, ref[k][2], 1e-9, name);
+		tap_rclose(c->se, ref[k][3], 1e-6, "  its SE");
+	}
+	tap_ok(a->cells[0].n_treated == 20 && a->cells[0].n_control == 309,
+		   "ATT(2004,2004) uses 20 treated and 309 never-treated units");
+	tap_ok(a->cells[4].base == 2003 && a->cells[6].base == 2005,
+		   "varying base: pre cell t-1, post cell g-1");
+	scomm_did_attgt_free(a);
+}
+
+/* ---- reference: aggte -------------------------------------------------- */
+
+static void
+TestAggteReference(const scomm_did_panel *p)
+{
+	static const double dyn[7] = {0.0305066556, -0.0005630846, -0.0244587450,
+	-0.0199318168, -0.0509573671, -0.1372587389, -0.1008113631};
+	scomm_did_attgt *a = NULL;
+	scomm_did_agg *g = NULL;
+	int			k;
+
+	if (scomm_did_att_gt(p, &default_opt, &a, NULL) != SCOMM_OK)
+		return;
+	tap_ok(scomm_did_aggte(a, SCOMM_DID_AGG_SIMPLE, &g) == SCOMM_OK, "aggte simple");
+	tap_close(g->overall.est, -0.03995127516, 1e-10, "simple estimate");
+	tap_rclose(g->overall.se, 0.01203401277, 1e-8, "simple SE (with wif)");
+	scomm_did_agg_free(g);
+
+	tap_ok(scomm_did_aggte(a, SCOMM_DID_AGG_GROUP, &g) == SCOMM_OK, "aggte group");
+	tap_close(g->overall.est, -0.03101828223, 1e-10, "group overall estimate");
+	tap_rclose(g->overall.se, 0.01244605932, 1e-8, "group overall SE");
+	tap_ok(g->n_terms == 3 && g->term[0] == 2004 && g->term[2] == 2007,
+		   "group terms 2004, 2006, 2007");
+	/* hand: group 2004 = mean of its four post cells */
+	tap_close(g->terms[0].est, (-0.010503246221 - 0.070423158103 -
+								 0.137258738889 - 0.100811363085) / 4, 1e-9,
+			  "group 2004 = mean of its post ATT(g,t)");
+	scomm_did_agg_free(g);
+
+	tap_ok(scomm_did_aggte(a, SCOMM_DID_AGG_DYNAMIC, &g) == SCOMM_OK, "aggte dynamic");
+	tap_close(g->overall.est, -0.07723982146, 1e-10, "dynamic overall estimate");
+	tap_rclose(g->overall.se, 0.01996498906, 1e-8, "dynamic overall SE");
+	tap_ok(g->n_terms == 7 && g->term[0] == -3 && g->term[6] == 3,
+		   "dynamic event times -3..3");
+	for (k = 0; k < 7 && k < g->n_terms; k++)
+		tap_close(g->terms[k].est, dyn[k], 1e-10, "  dynamic e estimate");
+	scomm_did_agg_free(g);
+
+	tap_ok(scomm_did_aggte(a, SCOMM_DID_AGG_CALENDAR, &g) == SCOMM_OK, "aggte calendar");
+	tap_close(g->overall.est, -0.04170043213, 1e-10, "calendar overall estimate");
+	tap_rclose(g->overall.se, 0.01597185188, 1e-8, "calendar overall SE");
+	tap_ok(g->n_terms == 4 && g->term[0] == 2004, "calendar periods 2004..2007");
+	scomm_did_agg_free(g);
+	scomm_did_attgt_free(a);
+}
+
+static void
+TestNotYetTreated(const scomm_did_panel *p)
+{
+	scomm_did_options o = default_opt;
+	scomm_did_attgt *a = NULL;
+	scomm_did_agg *g = NULL;
+
+	o.control = SCOMM_DID_NOT_YET_TREATED;
+	if (scomm_did_att_gt(p, &o, &a, NULL) != SCOMM_OK)
+	{
+		tap_ok(0, "att_gt not-yet-treated");
+		return;
+	}
+	tap_ok(scomm_did_aggte(a, SCOMM_DID_AGG_SIMPLE, &g) == SCOMM_OK,
+		   "aggte simple, not-yet-treated");
+	tap_close(g->overall.est, -0.03976362562, 1e-10, "not-yet-treated simple estimate");
+	tap_rclose(g->overall.se, 0.01205242479, 1e-8, "not-yet-treated simple SE");
+	/* ATT(2004,2004): controls = never (309) + 2006 (40) + 2007 (131) */
+	tap_ok(a->cells[0].n_control == 480, "not-yet-treated control set of ATT(2004,2004)");
+	/* ATT(2004,2006): controls = never + 2007 */
+	tap_ok(a->cells[2].n_control == 440, "not-yet-treated control set of ATT(2004,2006)");
+	scomm_did_agg_free(g);
+	scomm_did_attgt_free(a);
+}
+
+int
+main(void)
+{
+	scomm_did_panel *p;
+
+	gsl_set_error_handler_off();
+	p = MpdtaPanel();
+	tap_ok(p != NULL, "mpdta read (SCOMM_REFERENCE_DIR or ../shared/reference)");
+	if (p != NULL)
+	{
+		tap_ok(p->n_units == 500 && p->n_periods == 5, "mpdta: 500 x 5 panel");
+		TestAttgtReference(p);
+		TestAggteReference(p);
+		TestNotYetTreated(p);
+	}
+	scomm_did_panel_free(p);
+	return tap_done();
+}
