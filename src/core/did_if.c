@@ -9,39 +9,52 @@
 
 #include "did_int.h"
 
-/* ifv[i] += s * (Y_it - Y_ib - m) for units [lo, hi). */
+/* ifv[i - w0] += s * (Y_it - Y_ib - m) for units [lo, hi) within [w0, w1). */
 static void
 AddRange(const scomm_did_attgt *a, int lo, int hi, int t, int b, double m,
-		 double s, double *ifv)
+		 double s, double *ifv, int w0, int w1)
 {
 	const double *y = a->y;
 	int			nt = a->n_periods,
 				i;
 
+	if (lo < w0)
+		lo = w0;
+	if (hi > w1)
+		hi = w1;
 	for (i = lo; i < hi; i++)
-		ifv[i] += s * (y[(size_t) i * nt + t] - y[(size_t) i * nt + b] - m);
+		ifv[i - w0] += s * (y[(size_t) i * nt + t] - y[(size_t) i * nt + b] - m);
+}
+
+void
+did_cell_add_if_window(const scomm_did_attgt *a, const scomm_did_cell *c,
+					   double w, double *ifv, int w0, int w1)
+{
+	double		n = a->n,
+				sc;
+
+	if (c->status != SCOMM_DID_CELL_OK || w == 0.0)
+		return;					/* reference cells have IF 0 */
+	sc = -w * n / c->n_control;
+	AddRange(a, c->treat_lo, c->treat_hi, c->t_idx, c->b_idx,
+			 c->mean_treated, w * n / c->n_treated, ifv, w0, w1);
+	if (c->treat_lo >= c->ctrl_lo)
+	{
+		AddRange(a, c->ctrl_lo, c->treat_lo, c->t_idx, c->b_idx,
+				 c->mean_control, sc, ifv, w0, w1);
+		AddRange(a, c->treat_hi, a->n, c->t_idx, c->b_idx,
+				 c->mean_control, sc, ifv, w0, w1);
+	}
+	else
+		AddRange(a, c->ctrl_lo, a->n, c->t_idx, c->b_idx,
+				 c->mean_control, sc, ifv, w0, w1);
 }
 
 void
 did_cell_add_if(const scomm_did_attgt *a, const scomm_did_cell *c, double w,
 				double *ifv)
 {
-	double		n = a->n;
-
-	if (c->status != SCOMM_DID_CELL_OK || w == 0.0)
-		return;					/* reference cells have IF 0 */
-	AddRange(a, c->treat_lo, c->treat_hi, c->t_idx, c->b_idx,
-			 c->mean_treated, w * n / c->n_treated, ifv);
-	if (c->treat_lo >= c->ctrl_lo)
-	{
-		AddRange(a, c->ctrl_lo, c->treat_lo, c->t_idx, c->b_idx,
-				 c->mean_control, -w * n / c->n_control, ifv);
-		AddRange(a, c->treat_hi, a->n, c->t_idx, c->b_idx,
-				 c->mean_control, -w * n / c->n_control, ifv);
-	}
-	else
-		AddRange(a, c->ctrl_lo, a->n, c->t_idx, c->b_idx,
-				 c->mean_control, -w * n / c->n_control, ifv);
+	did_cell_add_if_window(a, c, w, ifv, 0, a->n);
 }
 
 double

