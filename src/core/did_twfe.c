@@ -9,10 +9,9 @@
  * without storing X~ (memory O(units x K)).  CR1 variance:
  *   V = (X~'X~)^-1 [sum_i s_i s_i'] (X~'X~)^-1 * G/(G-1) * (N-1)/(N-K),
  * s_i = sum_t x~_it u_it, G = units, N = observations and K = slopes +
- * periods + 1: the period effects count, the unit effects (nested in the
- * clusters) count once.  Of the conventions G/(G-1)(N-1)/(N-K) with integer
- * K this is the one nearest the mpdta reference SE (4e-7 relative; K = 6
- * is 2e-4 off), see docs/did_core.md.
+ * number of periods: fixest's ssc(fixef.K = "nested") drops the unit
+ * effects, nested in the unit clusters, and counts the T period effects.
+ * This reproduces the mpdta reference SE to 4e-9 (docs/did_core.md).
  */
 #include <math.h>
 #include <string.h>
@@ -254,7 +253,7 @@ Sandwich(TwfeWork *w, scomm_did_twfe *r)
 				m;
 	double		G = w->p->n_units,
 				N = (double) w->p->n_units * w->p->n_periods;
-	double		K = k + w->p->n_periods + 1.0;	/* see the file comment */
+	double		K = k + w->p->n_periods;	/* see the file comment */
 	double		adj = G / (G - 1.0) * (N - 1.0) / (N - K);
 	const double *ai = w->xtx;
 
@@ -307,7 +306,7 @@ Fit(const scomm_did_panel *p, const TwfeSpec *s, scomm_did_twfe **out)
 			Means(&w);
 			CrossProducts(&w);
 			st = scomm_core_interrupted() ? SCOMM_CANCELLED : InvertSpd(w.xtx, s->k);
-			if (st == SCOMM_OK && (double) r->n_obs <= s->k + p->n_periods + 1.0)
+			if (st == SCOMM_OK && (double) r->n_obs <= s->k + p->n_periods)
 				st = SCOMM_ESINGULAR;
 			if (st == SCOMM_OK)
 				Sandwich(&w, r);

@@ -226,8 +226,7 @@ TestTwfe(const scomm_did_panel *p)
 	if (t == NULL)
 		return;
 	tap_close(t->coef[0], -0.0365489367, 1e-9, "TWFE static coefficient");
-	/* closest integer-K CR1 convention; 4e-7 relative gap, docs/did_core.md */
-	tap_rclose(t->se[0], 0.0132651554, 1e-6, "TWFE static CR1 SE");
+	tap_rclose(t->se[0], 0.0132651554, 1e-8, "TWFE static CR1 SE (K = 1 + T)");
 	tap_ok(t->n_obs == 2500 && t->n_clusters == 500, "TWFE: 2500 obs, 500 clusters");
 	scomm_did_twfe_free(t);
 }
