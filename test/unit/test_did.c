@@ -282,6 +282,130 @@ TestBootstrap(const scomm_did_panel *p)
 	scomm_did_attgt_free(a);
 }
 
+/* ---- panel validation -------------------------------------------------- */
+
+static scomm_status
+FinalizeRows(const double (*rows)[4], int n, int strict, scomm_did_panel **p,
+			 scomm_did_diag *d)
+{
+	scomm_did_collector *c = scomm_did_collector_create();
+	scomm_status st = SCOMM_OK;
+	int			i;
+
+	for (i = 0; i < n && st == SCOMM_OK; i++)
+		st = scomm_did_collector_add(c, (int64_t) rows[i][0], (int32_t) rows[i][1],
+									 rows[i][2] < 0 ? SCOMM_DID_NEVER : (int32_t) rows[i][2],
+									 rows[i][3], d);
+	if (st == SCOMM_OK)
+		st = scomm_did_panel_finalize(c, strict, p, d);
+	scomm_did_collector_free(c);
+	return st;
+}
+
+static void
+TestValidation(void)
+{
+	static const double dup[][4] = {{1, 1, 2, 0.5}, {1, 2, 2, 0.7}, {1, 2, 2, 0.8}};
+	static const double coh[][4] = {{1, 1, 2, 0.5}, {7, 1, 3, 0.1}, {7, 2, 4, 0.2}};
+	static const double one[][4] = {{1, 1, 2, 0.5}, {2, 1, -1, 0.7}};
+	static const double unb[][4] = {{1, 1, 2, 0.5}, {1, 2, 2, 0.6}, {5, 1, -1, 0.7},
+	{9, 1, -1, 0.1}, {9, 2, -1, 0.2}};
+	scomm_did_panel *p = NULL;
+	scomm_did_diag d;
+	scomm_did_collector *c = scomm_did_collector_create();
+
+	tap_ok(FinalizeRows(dup, 3, 0, &p, &d) == SCOMM_EINVAL &&
+		   d.code == SCOMM_DID_ERR_DUPLICATE && d.unit == 1 && d.period == 2,
+		   "repeated (unit, period) rejected, naming unit 1 period 2");
+	tap_ok(FinalizeRows(coh, 3, 0, &p, &d) == SCOMM_EINVAL &&
+		   d.code == SCOMM_DID_ERR_COHORT && d.unit == 7,
+		   "first_period differing between rows rejected, naming unit 7");
+	tap_ok(scomm_did_collector_add(c, 3, 1, 2, NAN, &d) == SCOMM_EINVAL &&
+		   d.code == SCOMM_DID_ERR_NONFINITE && d.unit == 3, "NaN outcome rejected");
+	tap_ok(scomm_did_collector_add(c, 3, 1, 2, -INFINITY, &d) == SCOMM_EINVAL,
+		   "infinite outcome rejected");
+	tap_ok(c->n_rows == 0, "rejected rows are not stored");
+	tap_ok(FinalizeRows(one, 2, 0, &p, &d) == SCOMM_EEMPTY &&
+		   d.code == SCOMM_DID_ERR_FEW_PERIODS, "one period: rejected");
+	tap_ok(FinalizeRows(unb, 5, 1, &p, &d) == SCOMM_EINVAL &&
+		   d.code == SCOMM_DID_ERR_UNBALANCED && d.unit == 5,
+		   "strict balance: unit 5 missing a period rejected");
+	tap_ok(FinalizeRows(unb, 5, 0, &p, &d) == SCOMM_OK && p->n_units == 2 &&
+		   p->n_dropped_unbalanced == 1 && p->unit_ids[1] == 9,
+		   "lenient balance: incomplete unit dropped and counted");
+	scomm_did_panel_free(p);
+	p = NULL;
+	tap_ok(scomm_did_panel_finalize(c, 0, &p, &d) == SCOMM_EEMPTY, "empty collector: EEMPTY");
+	scomm_did_collector_free(c);
+}
+
+/* ---- merge order and input order --------------------------------------- */
+
+static int
+PanelsEqual(const scomm_did_panel *a, const scomm_did_panel *b)
+{
+	return a->n_units == b->n_units && a->n_periods == b->n_periods &&
+		!memcmp(a->unit_ids, b->unit_ids, a->n_units * sizeof(int64_t)) &&
+		!memcmp(a->periods, b->periods, a->n_periods * sizeof(int32_t)) &&
+		!memcmp(a->first_period, b->first_period, a->n_units * sizeof(int32_t)) &&
+		!memcmp(a->y, b->y, (size_t) a->n_units * a->n_periods * sizeof(double));
+}
+
+static void
+TestMergeOrder(void)
+{
+	scomm_did_collector *all = ReadMpdta(1),
+			   *part[3],
+			   *m1 = scomm_did_collector_create(),
+			   *m2 = scomm_did_collector_create();
+	scomm_did_panel *p1 = NULL,
+			   *p2 = NULL,
+			   *p0 = MpdtaPanel();
+	unsigned char *b1 = NULL,
+			   *b2 = NULL;
+	size_t		l1 = 0,
+				l2 = 0,
+				i;
+	int			k;
+
+	if (all == NULL || p0 == NULL)
+		return;
+	for (k = 0; k < 3; k++)
+		part[k] = scomm_did_collector_create();
+	for (i = 0; i < all->n_rows; i++)
+	{
+		scomm_did_row *r = &all->rows[i];
+
+		scomm_did_collector_add(part[(i * 7) % 3], r->unit, r->period,
+								r->first_period, r->y, NULL);
+	}
+	for (k = 0; k < 3; k++)
+	{
+		scomm_did_collector_merge(m1, part[k]);
+		scomm_did_collector_merge(m2, part[2 - k]);
+	}
+	tap_ok(scomm_did_panel_finalize(m1, 1, &p1, NULL) == SCOMM_OK &&
+		   scomm_did_panel_finalize(m2, 1, &p2, NULL) == SCOMM_OK &&
+		   PanelsEqual(p1, p2), "merge order does not change the panel");
+	tap_ok(p1 && PanelsEqual(p1, p0), "reversed, split and merged rows: same panel as file order");
+	scomm_did_collector_sort(m1);
+	scomm_did_collector_sort(m2);
+	scomm_did_encode_binary(m1, &b1, &l1);
+	scomm_did_encode_binary(m2, &b2, &l2);
+	tap_ok(l1 == l2 && l1 > 0 && memcmp(b1, b2, l1) == 0,
+		   "sorted collectors encode to identical bytes");
+	scomm_core_free(b1);
+	scomm_core_free(b2);
+	for (k = 0; k < 3; k++)
+		scomm_did_collector_free(part[k]);
+	scomm_did_collector_free(all);
+	scomm_did_collector_free(m1);
+	scomm_did_collector_free(m2);
+	scomm_did_panel_free(p0);
+	scomm_did_panel_free(p1);
+	scomm_did_panel_free(p2);
+}
+
 int
 main(void)
 {
@@ -299,7 +423,9 @@ main(void)
 		TestPretest(p);
 		TestTwfe(p);
 		TestBootstrap(p);
+		TestMergeOrder();
 	}
 	scomm_did_panel_free(p);
+	TestValidation();
 	return tap_done();
 }
