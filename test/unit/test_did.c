@@ -406,6 +406,148 @@ TestMergeOrder(void)
 	scomm_did_panel_free(p2);
 }
 
+/* ---- codecs ------------------------------------------------------------ */
+
+static int
+SameRows(const scomm_did_collector *a, const scomm_did_collector *b)
+{
+	return a->n_rows == b->n_rows &&
+		(a->n_rows == 0 || !memcmp(a->rows, b->rows, a->n_rows * sizeof(scomm_did_row)));
+}
+
+static void
+TestCodecMalformedBinary(const unsigned char *b, size_t l)
+{
+	unsigned char *x = malloc(l + 8);
+	scomm_did_collector *d = NULL;
+	gsl_rng    *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int			i,
+				crashed = 0;
+
+	memcpy(x, b, l);
+	tap_ok(scomm_did_decode_binary(x, l - 1, &d) == SCOMM_ECORRUPT && d == NULL,
+		   "binary: truncated input rejected");
+	x[l] = 0;
+	tap_ok(scomm_did_decode_binary(x, l + 1, &d) == SCOMM_ECORRUPT,
+		   "binary: trailing garbage rejected");
+	x[5] = 2;
+	tap_ok(scomm_did_decode_binary(x, l, &d) == SCOMM_ECORRUPT, "binary: wrong version rejected");
+	x[5] = 1;
+	x[15]++;
+	tap_ok(scomm_did_decode_binary(x, l, &d) == SCOMM_ECORRUPT, "binary: count too large rejected");
+	x[15] -= 2;
+	tap_ok(scomm_did_decode_binary(x, l, &d) == SCOMM_ECORRUPT, "binary: count too small rejected");
+	x[15]++;
+	x[8] = 0x80;
+	tap_ok(scomm_did_decode_binary(x, l, &d) == SCOMM_ECORRUPT, "binary: huge count rejected");
+	x[8] = 0;
+	x[0] = 'X';
+	tap_ok(scomm_did_decode_binary(x, l, &d) == SCOMM_ECORRUPT, "binary: bad magic rejected");
+	x[0] = 'S';
+	memset(x + l - 8, 0xff, 8);	/* NaN outcome in the last row */
+	tap_ok(scomm_did_decode_binary(x, l, &d) == SCOMM_ECORRUPT, "binary: NaN outcome rejected");
+	tap_ok(scomm_did_decode_binary(NULL, 0, &d) == SCOMM_ECORRUPT, "binary: NULL rejected");
+	/* random byte flips: decode must fail cleanly or give a collector */
+	for (i = 0; i < 2000; i++)
+	{
+		memcpy(x, b, l);
+		x[gsl_rng_uniform_int(r, l)] = (unsigned char) gsl_rng_uniform_int(r, 256);
+		if (scomm_did_decode_binary(x, gsl_rng_uniform_int(r, l + 1), &d) == SCOMM_OK)
+		{
+			if (d == NULL)
+				crashed = 1;
+			scomm_did_collector_free(d);
+		}
+	}
+	tap_ok(!crashed, "binary: 2000 mutated inputs handled");
+	gsl_rng_free(r);
+	free(x);
+}
+
+static void
+TestCodecMalformedText(const char *t)
+{
+	static const char *bad[] = {
+		"", "did_panel:2:0", "did_panel:1:", "did_panel:1:1", "did_panel:1:0;",
+		"did_panel:1:0 ", "did_panel:1:1;1,2,3,nan", "did_panel:1:1;1,2,3,inf",
+		"did_panel:1:1;1,2,3,1e999", "did_panel:1:1;99999999999999999999,2,3,1",
+		"did_panel:1:1;1,2147483648,3,1", "did_panel:1:1;1,2,-2147483649,1",
+		"did_panel:1:1;1,2,3,", "did_panel:1:1;1,2,3,1.5x", "did_panel:1:1;1,,3,1",
+		"did_panel:1:1; 1,2,3,1", "did_panel:1:1;1,2,nev,1", "did_panel:1:2;1,2,3,1",
+		"did_panel:1:99999999999999999999;1,2,3,1", "did_panel:1:-1",
+		"did_panel:1:1;1,2,3,1;", "did_panel:1:1;1,2,3,1.0.0", "did_panel:1:1;--1,2,3,1",
+	};
+	scomm_did_collector *d = NULL;
+	size_t		i,
+				len = strlen(t);
+	char	   *x = malloc(len + 2);
+	int			ok = 1;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (scomm_did_decode_text(bad[i], &d) != SCOMM_ECORRUPT || d != NULL)
+		{
+			ok = 0;
+			printf("# accepted: \"%s\"\n", bad[i]);
+		}
+	tap_ok(ok, "text: 23 malformed inputs rejected");
+	tap_ok(scomm_did_decode_text(NULL, &d) == SCOMM_ECORRUPT, "text: NULL rejected");
+	memcpy(x, t, len - 1);
+	x[len - 1] = '\0';
+	/* dropping the last digit still parses but changes the value, so cut a row */
+	x[strrchr(t, ';') - t] = '\0';
+	tap_ok(scomm_did_decode_text(x, &d) == SCOMM_ECORRUPT, "text: truncated input rejected");
+	memcpy(x, t, len);
+	x[len] = 'z';
+	x[len + 1] = '\0';
+	tap_ok(scomm_did_decode_text(x, &d) == SCOMM_ECORRUPT, "text: trailing garbage rejected");
+	tap_ok(scomm_did_decode_text("did_panel:1:1;-9223372036854775808,-2147483648,never,-4.9406564584124654e-324", &d) == SCOMM_OK &&
+		   d->rows[0].unit == INT64_MIN && d->rows[0].first_period == SCOMM_DID_NEVER &&
+		   d->rows[0].y == -4.9406564584124654e-324, "text: extreme values parse");
+	scomm_did_collector_free(d);
+	free(x);
+}
+
+static void
+TestCodec(void)
+{
+	scomm_did_collector *c = ReadMpdta(0),
+			   *d = NULL;
+	unsigned char *b = NULL;
+	char	   *t = NULL;
+	size_t		l = 0;
+
+	if (c == NULL)
+		return;
+	/* a value with a full 17-digit mantissa and the never sentinel */
+	scomm_did_collector_add(c, -5, 2003, SCOMM_DID_NEVER, 0.1 + 0.2, NULL);
+	tap_ok(scomm_did_encode_binary(c, &b, &l) == SCOMM_OK && l == 16 + 24 * c->n_rows,
+		   "binary encode: 16 + 24 bytes per row");
+	tap_ok(scomm_did_decode_binary(b, l, &d) == SCOMM_OK && SameRows(c, d),
+		   "binary round trip is exact");
+	scomm_did_collector_free(d);
+	tap_ok(scomm_did_encode_text(c, &t) == SCOMM_OK &&
+		   strncmp(t, "did_panel:1:2501;", 17) == 0, "text encode");
+	tap_ok(scomm_did_decode_text(t, &d) == SCOMM_OK && SameRows(c, d),
+		   "text round trip is exact (%.17g)");
+	scomm_did_collector_free(d);
+	TestCodecMalformedBinary(b, l);
+	TestCodecMalformedText(t);
+	{
+		scomm_did_collector *e = scomm_did_collector_create();
+
+		scomm_core_free(t);
+		scomm_did_encode_text(e, &t);
+		tap_ok(strcmp(t, "did_panel:1:0") == 0 &&
+			   scomm_did_decode_text(t, &d) == SCOMM_OK && d->n_rows == 0,
+			   "empty collector round trip");
+		scomm_did_collector_free(d);
+		scomm_did_collector_free(e);
+	}
+	scomm_core_free(b);
+	scomm_core_free(t);
+	scomm_did_collector_free(c);
+}
+
 int
 main(void)
 {
@@ -427,5 +569,6 @@ main(void)
 	}
 	scomm_did_panel_free(p);
 	TestValidation();
+	TestCodec();
 	return tap_done();
 }
