@@ -36,6 +36,7 @@ typedef struct TwfeWork
 	double	   *rmean;			/* n x k unit means of x */
 	double	   *cmean;			/* T x k period means of x */
 	double	   *gmean;			/* k grand means */
+	double	   *cnt;			/* k observations with the indicator on */
 	double	   *yr;				/* n unit means of y */
 	double	   *yc;				/* T period means of y */
 	double		yg;
@@ -89,6 +90,7 @@ Means(TwfeWork *w)
 				w->rmean[(size_t) i * k + j] += 1.0 / T;
 				w->cmean[(size_t) t * k + j] += 1.0 / n;
 				w->gmean[j] += 1.0 / ((double) n * T);
+				w->cnt[j] += 1.0;
 			}
 			w->yr[i] += y / T;
 			w->yc[t] += y / n;
@@ -171,25 +173,60 @@ Meat(TwfeWork *w, const double *beta)
 	}
 }
 
-/* Invert the k x k matrix a in place by Cholesky; ESINGULAR if it is not
- * numerically positive definite (reciprocal condition below 1e-12). */
+/* Smallest squared diagonal entry of a Cholesky factor. */
+static double
+MinPivot(const double *l, int k)
+{
+	double		m = INFINITY;
+	int			i;
+
+	for (i = 0; i < k; i++)
+		if (l[(size_t) i * k + i] * l[(size_t) i * k + i] < m)
+			m = l[(size_t) i * k + i] * l[(size_t) i * k + i];
+	return m;
+}
+
+/*
+ * Invert X~'X~ (k x k, in a) in place.  It is first scaled to
+ * D^-1/2 A D^-1/2 with D the raw indicator counts, so that a regressor with
+ * no variation left after demeaning (rounding noise only) shows as a tiny
+ * pivot: ESINGULAR when the scaled matrix is not positive definite, a
+ * squared Cholesky pivot (the share of a regressor's raw sum of squares not
+ * explained by the fixed effects and the earlier regressors) is below
+ * 1e-10, or the reciprocal condition is below 1e-10.
+ */
 static scomm_status
-InvertSpd(double *a, int k)
+InvertSpd(double *a, const double *cnt, int k)
 {
 	gsl_matrix_view A = gsl_matrix_view_array(a, k, k);
 	double	   *work = scomm_core_alloc((size_t) 3 * k * sizeof(double));
 	gsl_vector_view wv;
 	double		rcond = 0.0;
 	scomm_status st = SCOMM_ESINGULAR;
+	int			i,
+				j;
 
 	if (work == NULL)
 		return SCOMM_ENOMEM;
+	for (i = 0; i < k; i++)
+		if (!(cnt[i] > 0))
+		{
+			scomm_core_free(work);
+			return SCOMM_ESINGULAR;
+		}
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++)
+			a[(size_t) i * k + j] /= sqrt(cnt[i] * cnt[j]);
 	wv = gsl_vector_view_array(work, 3 * k);
 	if (gsl_linalg_cholesky_decomp1(&A.matrix) == GSL_SUCCESS &&
+		MinPivot(a, k) > 1e-10 &&
 		gsl_linalg_cholesky_rcond(&A.matrix, &rcond, &wv.vector) == GSL_SUCCESS &&
-		rcond > 1e-12 &&
+		rcond > 1e-10 &&
 		gsl_linalg_cholesky_invert(&A.matrix) == GSL_SUCCESS)
 		st = SCOMM_OK;
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++)
+			a[(size_t) i * k + j] /= sqrt(cnt[i] * cnt[j]);
 	scomm_core_free(work);
 	return st;
 }
@@ -206,6 +243,7 @@ WorkInit(TwfeWork *w, const scomm_did_panel *p, const TwfeSpec *s)
 	w->rmean = scomm_core_alloc((size_t) p->n_units * k * sizeof(double));
 	w->cmean = scomm_core_alloc((size_t) p->n_periods * k * sizeof(double));
 	w->gmean = scomm_core_alloc(k * sizeof(double));
+	w->cnt = scomm_core_alloc(k * sizeof(double));
 	w->yr = scomm_core_alloc(p->n_units * sizeof(double));
 	w->yc = scomm_core_alloc(p->n_periods * sizeof(double));
 	w->xtx = scomm_core_alloc((size_t) k * k * sizeof(double));
@@ -213,7 +251,7 @@ WorkInit(TwfeWork *w, const scomm_did_panel *p, const TwfeSpec *s)
 	w->meat = scomm_core_alloc((size_t) k * k * sizeof(double));
 	w->xrow = scomm_core_alloc(k * sizeof(double));
 	w->si = scomm_core_alloc(k * sizeof(double));
-	return w->rmean && w->cmean && w->gmean && w->yr && w->yc && w->xtx &&
+	return w->rmean && w->cmean && w->gmean && w->cnt && w->yr && w->yc && w->xtx &&
 		w->xty && w->meat && w->xrow && w->si;
 }
 
@@ -223,6 +261,7 @@ WorkFree(TwfeWork *w)
 	scomm_core_free(w->rmean);
 	scomm_core_free(w->cmean);
 	scomm_core_free(w->gmean);
+	scomm_core_free(w->cnt);
 	scomm_core_free(w->yr);
 	scomm_core_free(w->yc);
 	scomm_core_free(w->xtx);
@@ -305,7 +344,7 @@ Fit(const scomm_did_panel *p, const TwfeSpec *s, scomm_did_twfe **out)
 					j < s->leads - 1 ? j - s->leads : j - s->leads + 1;
 			Means(&w);
 			CrossProducts(&w);
-			st = scomm_core_interrupted() ? SCOMM_CANCELLED : InvertSpd(w.xtx, s->k);
+			st = scomm_core_interrupted() ? SCOMM_CANCELLED : InvertSpd(w.xtx, w.cnt, s->k);
 			if (st == SCOMM_OK && (double) r->n_obs <= s->k + p->n_periods)
 				st = SCOMM_ESINGULAR;
 			if (st == SCOMM_OK)

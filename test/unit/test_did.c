@@ -548,6 +548,250 @@ TestCodec(void)
 	scomm_did_collector_free(c);
 }
 
+/* ---- simulation with known effects ------------------------------------- */
+
+/* true effect at event time e >= 0 */
+static double
+Tau(int e)
+{
+	return 0.5 + 0.1 * e;
+}
+
+/* Staggered panel: periods 1..12, cohorts 4, 6, 8, 10 (and never when
+ * with_never), unit and period effects, noise sd 0.2. */
+static scomm_did_panel *
+SimPanel(int n, int with_never, unsigned long seed)
+{
+	static const int32_t cohorts[5] = {4, 6, 8, 10, SCOMM_DID_NEVER};
+	gsl_rng    *r = gsl_rng_alloc(gsl_rng_mt19937);
+	scomm_did_collector *c = scomm_did_collector_create();
+	scomm_did_panel *p = NULL;
+	int			i,
+				t;
+
+	gsl_rng_set(r, seed);
+	for (i = 0; i < n; i++)
+	{
+		int32_t		g = cohorts[i % (with_never ? 5 : 4)];
+		double		a = gsl_ran_gaussian(r, 1.0);
+
+		for (t = 1; t <= 12; t++)
+		{
+			double		y = a + 0.3 * t - 0.02 * t * t + gsl_ran_gaussian(r, 0.2);
+
+			if (g != SCOMM_DID_NEVER && t >= g)
+				y += Tau(t - g);
+			scomm_did_collector_add(c, 1000 + 7 * i, t, g, y, NULL);
+		}
+	}
+	scomm_did_panel_finalize(c, 1, &p, NULL);
+	scomm_did_collector_free(c);
+	gsl_rng_free(r);
+	return p;
+}
+
+/* every usable cell within 4.5 SE of its truth (0 before treatment) */
+static int
+CellsRecoverTruth(const scomm_did_attgt *a)
+{
+	int			k,
+				ok = 1;
+
+	for (k = 0; k < a->n_cells; k++)
+	{
+		const scomm_did_cell *c = &a->cells[k];
+		double		truth = c->post ? Tau(c->period - c->group) : 0.0;
+
+		if (c->status == SCOMM_DID_CELL_OK && !(fabs(c->att - truth) < 4.5 * c->se))
+			ok = 0;
+	}
+	return ok;
+}
+
+static void
+TestSimulation(void)
+{
+	scomm_did_panel *p = SimPanel(1000, 1, 42);
+	scomm_did_options o = default_opt;
+	scomm_did_attgt *a = NULL;
+	scomm_did_agg *g = NULL;
+	int			k,
+				ok = 1;
+
+	if (p == NULL || scomm_did_att_gt(p, &o, &a, NULL) != SCOMM_OK)
+	{
+		tap_ok(0, "simulation att_gt");
+		return;
+	}
+	tap_ok(a->n_cells == 4 * 11 && CellsRecoverTruth(a),
+		   "simulation: 44 ATT(g,t) within 4.5 SE of the truth");
+	scomm_did_aggte(a, SCOMM_DID_AGG_DYNAMIC, &g);
+	for (k = 0; k < g->n_terms; k++)
+	{
+		double		truth = g->term[k] >= 0 ? Tau(g->term[k]) : 0.0;
+
+		if (!(fabs(g->terms[k].est - truth) < 4.5 * g->terms[k].se))
+			ok = 0;
+	}
+	/* cells start at period 2 (varying base): e = 2 - 10 .. 12 - 4 */
+	tap_ok(g->n_terms == 17 && g->term[0] == -8 && ok,
+		   "simulation: event study e = -8..8 recovers tau(e)");
+	scomm_did_agg_free(g);
+	scomm_did_attgt_free(a);
+
+	/* not-yet-treated, no never-treated: last cohort (10) is the control */
+	o.control = SCOMM_DID_NOT_YET_TREATED;
+	scomm_did_panel_free(p);
+	p = SimPanel(800, 0, 7);
+	tap_ok(scomm_did_att_gt(p, &o, &a, NULL) == SCOMM_OK &&
+		   (a->flags & SCOMM_DID_FLAG_LAST_COHORT_CONTROL) && a->n_periods == 9 &&
+		   a->n_groups == 3 && a->n == 800, "no never-treated: flag, periods 1..9, groups 4 6 8");
+	tap_ok(a && CellsRecoverTruth(a), "no never-treated: cells recover the truth");
+	/* ATT(4,5): controls are cohorts 6, 8 and 10 (600 units) */
+	tap_ok(a && a->cells[3].group == 4 && a->cells[3].period == 5 &&
+		   a->cells[3].n_control == 600, "not-yet-treated control set, cohorts 6/8/10");
+	scomm_did_attgt_free(a);
+	o.control = SCOMM_DID_NEVER_TREATED;
+	tap_ok(scomm_did_att_gt(p, &o, &a, NULL) == SCOMM_OK &&
+		   (a->flags & SCOMM_DID_FLAG_LAST_COHORT_CONTROL) &&
+		   a->cells[3].n_control == 200, "never-treated control coerced to the last cohort");
+	scomm_did_attgt_free(a);
+	scomm_did_panel_free(p);
+}
+
+/* ---- base periods, anticipation, flagged cells -------------------------- */
+
+/* 2 units per cohort 3 and never, periods 1..4, y given by hand */
+static scomm_did_panel *
+TinyPanel(void)
+{
+	static const double y[4][4] = {
+		{1.0, 2.0, 4.0, 7.0}, {0.0, 1.5, 2.5, 6.0},	/* cohort 3 */
+		{1.0, 1.0, 2.0, 2.5}, {2.0, 3.0, 3.5, 4.5},	/* never */
+	};
+	scomm_did_collector *c = scomm_did_collector_create();
+	scomm_did_panel *p = NULL;
+	int			i,
+				t;
+
+	for (i = 0; i < 4; i++)
+		for (t = 0; t < 4; t++)
+			scomm_did_collector_add(c, i + 1, t + 1, i < 2 ? 3 : SCOMM_DID_NEVER,
+									y[i][t], NULL);
+	scomm_did_panel_finalize(c, 1, &p, NULL);
+	scomm_did_collector_free(c);
+	return p;
+}
+
+static void
+TestBaseAndAnticipation(void)
+{
+	scomm_did_panel *p = TinyPanel();
+	scomm_did_options o = default_opt;
+	scomm_did_attgt *a = NULL;
+
+	/* varying: ATT(3,2) = mean dY_T(1->2) - mean dY_C(1->2) = 1.25 - 0.5 */
+	scomm_did_att_gt(p, &o, &a, NULL);
+	tap_close(a->cells[0].att, 1.25 - 0.5, 1e-12, "hand: varying ATT(3,2)");
+	/* ATT(3,4) = (y4 - y2): T (5 + 4.5)/2 = 4.75, C (1.5 + 1.5)/2 = 1.5 */
+	tap_close(a->cells[2].att, 4.75 - 1.5, 1e-12, "hand: post ATT(3,4) against g-1");
+	/* SE by hand: T devs +-0.25, C devs 0 -> sqrt(2*0.0625/4) */
+	tap_close(a->cells[2].se, sqrt(2 * 0.0625 / 4), 1e-12, "hand: SE of ATT(3,4)");
+	scomm_did_attgt_free(a);
+
+	o.base_period = SCOMM_DID_BASE_UNIVERSAL;
+	scomm_did_att_gt(p, &o, &a, NULL);
+	tap_ok(a->n_cells == 4 && a->cells[1].status == SCOMM_DID_CELL_REFERENCE &&
+		   a->cells[1].att == 0.0 && isnan(a->cells[1].se),
+		   "universal: 4 cells, ATT(3,2) is the reference (0, SE NULL)");
+	/* ATT(3,1) = mean(y1 - y2): T (-1 - 1.5)/2, C (0 - 1)/2 */
+	tap_close(a->cells[0].att, -1.25 - (-0.5), 1e-12, "hand: universal ATT(3,1) against 2");
+	scomm_did_attgt_free(a);
+
+	/* anticipation 1: base g - 1 - 1 = period 1 for post cells */
+	o.base_period = SCOMM_DID_BASE_VARYING;
+	o.anticipation = 1;
+	scomm_did_att_gt(p, &o, &a, NULL);
+	/* ATT(3,3): T (y3 - y1) = (3 + 2.5)/2, C (1 + 1.5)/2 */
+	tap_ok(a->cells[1].period == 3 && a->cells[1].base == 1, "anticipation 1: base g-2");
+	tap_close(a->cells[1].att, 2.75 - 1.25, 1e-12, "hand: ATT(3,3) with anticipation 1");
+	scomm_did_attgt_free(a);
+	scomm_did_panel_free(p);
+}
+
+static void
+TestFlaggedCells(void)
+{
+	scomm_did_collector *c = scomm_did_collector_create();
+	scomm_did_panel *p = NULL;
+	scomm_did_attgt *a = NULL;
+	scomm_did_agg *g = NULL;
+	int			i,
+				t,
+				all_null = 1;
+
+	/* 200 units of cohort 3 and a single never-treated unit: the treated
+	 * share 200/201 >= 0.995, DRDID trims every control: NULL, not 0 */
+	for (i = 0; i <= 200; i++)
+		for (t = 1; t <= 3; t++)
+			scomm_did_collector_add(c, i, t, i < 200 ? 3 : SCOMM_DID_NEVER,
+									i * 0.01 + t * (i % 3), NULL);
+	scomm_did_panel_finalize(c, 1, &p, NULL);
+	tap_ok(scomm_did_att_gt(p, &default_opt, &a, NULL) == SCOMM_OK, "trimmed panel: att_gt runs");
+	for (i = 0; i < a->n_cells; i++)
+		if (a->cells[i].status != SCOMM_DID_CELL_TRIMMED || !isnan(a->cells[i].att))
+			all_null = 0;
+	tap_ok(all_null, "cells without usable controls are flagged with a NULL estimate");
+	tap_ok(scomm_did_aggte(a, SCOMM_DID_AGG_SIMPLE, &g) == SCOMM_OK &&
+		   isnan(g->overall.est) && g->n_skipped_cells == 2,
+		   "aggregation skips flagged cells and reports NULL");
+	scomm_did_agg_free(g);
+	scomm_did_attgt_free(a);
+	scomm_did_panel_free(p);
+	scomm_did_collector_free(c);
+}
+
+/* ---- TWFE event study -------------------------------------------------- */
+
+static void
+TestTwfeEvent(void)
+{
+	scomm_did_panel *p = SimPanel(1000, 1, 99);
+	scomm_did_twfe *t = NULL;
+	scomm_did_collector *c;
+	int			k,
+				ok = 1,
+				i,
+				s;
+
+	tap_ok(scomm_did_twfe_event(p, 9, 8, &t) == SCOMM_OK && t->k == 17,
+		   "TWFE event study e = -9..8 without -1");
+	for (k = 0; t && k < t->k; k++)
+	{
+		double		truth = t->event_time[k] >= 0 ? Tau(t->event_time[k]) : 0.0;
+
+		if (!(fabs(t->coef[k] - truth) < 4.5 * t->se[k]))
+			ok = 0;
+	}
+	tap_ok(t && t->event_time[0] == -9 && t->event_time[7] == -2 &&
+		   t->event_time[8] == 0 && ok, "TWFE event study recovers homogeneous tau(e)");
+	scomm_did_twfe_free(t);
+	tap_ok(scomm_did_twfe_event(p, 0, 3, &t) == SCOMM_EINVAL, "TWFE leads < 1 rejected");
+	scomm_did_panel_free(p);
+	/* one cohort, no never-treated: event dummies are period dummies */
+	c = scomm_did_collector_create();
+	for (i = 0; i < 30; i++)
+		for (s = 1; s <= 6; s++)
+			scomm_did_collector_add(c, i, s, 4, i + s * 0.5 + (s >= 4), NULL);
+	scomm_did_panel_finalize(c, 1, &p, NULL);
+	tap_ok(scomm_did_twfe_event(p, 3, 2, &t) == SCOMM_ESINGULAR,
+		   "TWFE collinear event dummies: SCOMM_ESINGULAR");
+	tap_ok(scomm_did_twfe_static(p, &t) == SCOMM_ESINGULAR,
+		   "TWFE static with one cohort, no control: SCOMM_ESINGULAR");
+	scomm_did_panel_free(p);
+	scomm_did_collector_free(c);
+}
+
 int
 main(void)
 {
@@ -570,5 +814,9 @@ main(void)
 	scomm_did_panel_free(p);
 	TestValidation();
 	TestCodec();
+	TestSimulation();
+	TestBaseAndAnticipation();
+	TestFlaggedCells();
+	TestTwfeEvent();
 	return tap_done();
 }
