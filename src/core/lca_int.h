@@ -43,6 +43,62 @@ typedef struct LcaCursor
 	scomm_status status;
 } LcaCursor;
 
+/* the data an EM fit works on: used patterns in canonical order */
+typedef struct LcaData
+{
+	int			nitems;			/* J */
+	int			nclass;			/* R */
+	int			ncat_total;		/* T = sum of ncat */
+	int		   *ncat;			/* [J] */
+	int		   *off;			/* [J] first category slot of item j */
+	size_t		npat;			/* patterns with at least one observed item */
+	double	   *w;				/* [npat] counts */
+	size_t	   *start;			/* [npat + 1] into idx */
+	int		   *idx;			/* observed answers as slots off[j] + y - 1 */
+	uint8_t    *complete;		/* [npat] every item observed */
+	double		n_used;
+	double		n_dropped;
+	double		n_complete;
+} LcaData;
+
+/* scratch space of one EM run */
+typedef struct LcaWork
+{
+	double	   *logp;			/* [R * T] */
+	double	   *num;			/* [R * T] */
+	double	   *logshare;		/* [R] */
+	double	   *post;			/* [R] */
+	double	   *wsum;			/* [R] */
+} LcaWork;
+
+/* EM internals */
+extern scomm_status scomm_lca_data_prepare(const scomm_lca_table *t, int nclass,
+										   LcaData *d);
+extern void scomm_lca_data_free(LcaData *d);
+extern scomm_status scomm_lca_work_alloc(const LcaData *d, LcaWork *w);
+extern void scomm_lca_work_free(LcaWork *w);
+extern void scomm_lca_log_params(const LcaData *d, const double *share,
+								 const double *probs, double *logshare,
+								 double *logp);
+extern double scomm_lca_pattern_post(const LcaData *d, size_t p,
+									 const double *logshare,
+									 const double *logp, double *post);
+extern scomm_status scomm_lca_em_run(const LcaData *d, LcaWork *w,
+									 double *share, double *probs,
+									 int max_iter, double tol, double *ll,
+									 int *iterations, int *converged);
+
+/* model internals */
+extern scomm_status scomm_lca_model_alloc(int nitems, int nclass,
+										  const int *ncat,
+										  scomm_lca_model **out);
+extern scomm_status scomm_lca_model_build(const LcaData *d,
+										  const double *share,
+										  const double *probs,
+										  scomm_lca_model **out);
+extern scomm_status scomm_lca_model_stats(const LcaData *d,
+										  scomm_lca_model *m);
+
 /* table internals */
 extern scomm_status scomm_lca_table_sorted_index(const scomm_lca_table *t,
 												 size_t **out);
