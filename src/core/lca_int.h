@@ -99,6 +99,24 @@ extern scomm_status scomm_lca_model_build(const LcaData *d,
 extern scomm_status scomm_lca_model_stats(const LcaData *d,
 										  scomm_lca_model *m);
 
+/* scalar model fields, in encoding order */
+typedef struct LcaField
+{
+	const char *name;
+	size_t		off;			/* offsetof(scomm_lca_model, field) */
+	int			nan_ok;			/* doubles: NaN allowed */
+} LcaField;
+
+extern const LcaField scomm_lca_double_fields[];
+extern const int scomm_lca_ndouble_fields;
+extern const LcaField scomm_lca_int_fields[];
+extern const int scomm_lca_nint_fields;
+
+#define LCA_DFIELD(m, f) ((double *) ((char *) (m) + (f)->off))
+#define LCA_IFIELD(m, f) ((int *) ((char *) (m) + (f)->off))
+
+extern scomm_status scomm_lca_model_check(const scomm_lca_model *m);
+
 /* table internals */
 extern scomm_status scomm_lca_table_sorted_index(const scomm_lca_table *t,
 												 size_t **out);
