@@ -11,8 +11,44 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lca.h"
+
+/* allocation balance, to catch leaks on success, error and cancel paths */
+static long live_allocs = 0;
+
+static inline void *
+CountingAlloc(size_t n)
+{
+	live_allocs++;
+	return malloc(n);
+}
+
+static inline void
+CountingFree(void *p)
+{
+	live_allocs--;
+	free(p);
+}
+
+/* Route core allocations through the counters. */
+static inline void
+CountAllocations(void)
+{
+	scomm_core_alloc_hook = CountingAlloc;
+	scomm_core_free_hook = CountingFree;
+}
+
+/* Seconds on a monotonic clock. */
+static inline double
+Now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 /* Full path of reference file name into buf. */
 static inline const char *
