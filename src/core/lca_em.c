@@ -13,19 +13,31 @@
 
 #include "lca_int.h"
 
-/* Logs of the shares and of the item-response probabilities. */
+/*
+ * Gains below this fraction of |loglik| are rounding noise in a sum over many
+ * patterns (about 450 ulps), so the tolerance is never taken smaller.
+ */
+#define LCA_RESOLUTION 1e-13
+
+/*
+ * Logs of the shares and of the item-response probabilities; logp is laid
+ * out slot-major (logp[slot * R + r]) so a pattern reads R adjacent values
+ * per answer.
+ */
 void
 scomm_lca_log_params(const LcaData *d, const double *share,
 					 const double *probs, double *logshare, double *logp)
 {
-	size_t		rt = (size_t) d->nclass * d->ncat_total;
-	size_t		i;
-	int			r;
+	int			r,
+				i;
 
 	for (r = 0; r < d->nclass; r++)
+	{
 		logshare[r] = log(share[r]);
-	for (i = 0; i < rt; i++)
-		logp[i] = log(probs[i]);
+		for (i = 0; i < d->ncat_total; i++)
+			logp[(size_t) i * d->nclass + r] =
+				log(probs[(size_t) r * d->ncat_total + i]);
+	}
 }
 
 /*
@@ -38,30 +50,31 @@ scomm_lca_pattern_post(const LcaData *d, size_t p, const double *logshare,
 {
 	const int  *idx = d->idx + d->start[p];
 	size_t		nk = d->start[p + 1] - d->start[p];
+	int			nr = d->nclass;
 	double		m = -INFINITY;
 	double		s = 0.0;
 	size_t		k;
 	int			r;
 
-	for (r = 0; r < d->nclass; r++)
+	memcpy(post, logshare, nr * sizeof(double));
+	for (k = 0; k < nk; k++)
 	{
-		const double *lr = logp + (size_t) r * d->ncat_total;
-		double		v = logshare[r];
+		const double *lk = logp + (size_t) idx[k] * nr;
 
-		for (k = 0; k < nk; k++)
-			v += lr[idx[k]];
-		post[r] = v;
-		if (v > m)
-			m = v;
+		for (r = 0; r < nr; r++)
+			post[r] += lk[r];
 	}
+	for (r = 0; r < nr; r++)
+		if (post[r] > m)
+			m = post[r];
 	if (!isfinite(m))
 	{
-		memset(post, 0, d->nclass * sizeof(double));
+		memset(post, 0, nr * sizeof(double));
 		return -INFINITY;
 	}
-	for (r = 0; r < d->nclass; r++)
+	for (r = 0; r < nr; r++)
 		s += (post[r] = exp(post[r] - m));
-	for (r = 0; r < d->nclass; r++)
+	for (r = 0; r < nr; r++)
 		post[r] /= s;
 	return m + log(s);
 }
@@ -71,13 +84,14 @@ static double
 EStep(const LcaData *d, LcaWork *w)
 {
 	size_t		rt = (size_t) d->nclass * d->ncat_total;
+	int			nr = d->nclass;
 	double		ll = 0.0;
 	size_t		p,
 				k;
 	int			r;
 
 	memset(w->num, 0, rt * sizeof(double));
-	memset(w->wsum, 0, d->nclass * sizeof(double));
+	memset(w->wsum, 0, nr * sizeof(double));
 	for (p = 0; p < d->npat; p++)
 	{
 		const int  *idx = d->idx + d->start[p];
@@ -85,43 +99,48 @@ EStep(const LcaData *d, LcaWork *w)
 
 		ll += d->w[p] * scomm_lca_pattern_post(d, p, w->logshare, w->logp,
 											   w->post);
-		for (r = 0; r < d->nclass; r++)
+		for (r = 0; r < nr; r++)
 		{
-			double		wp = d->w[p] * w->post[r];
-			double	   *nr = w->num + (size_t) r * d->ncat_total;
+			w->post[r] *= d->w[p];
+			w->wsum[r] += w->post[r];
+		}
+		for (k = 0; k < nk; k++)
+		{
+			double	   *nk_r = w->num + (size_t) idx[k] * nr;
 
-			w->wsum[r] += wp;
-			for (k = 0; k < nk; k++)
-				nr[idx[k]] += wp;
+			for (r = 0; r < nr; r++)
+				nk_r[r] += w->post[r];
 		}
 	}
 	return ll;
 }
 
-/* M-step from the E-step sums; 0 when a class or an item lost all weight. */
+/* M-step from the (slot-major) E-step sums; 0 when a class or an item lost all weight. */
 static int
 MStep(const LcaData *d, const LcaWork *w, double *share, double *probs)
 {
+	int			nr = d->nclass;
 	int			r,
 				j,
 				k;
 
-	for (r = 0; r < d->nclass; r++)
+	for (r = 0; r < nr; r++)
 	{
 		if (!(w->wsum[r] > 0.0))
 			return 0;
 		share[r] = w->wsum[r] / d->n_used;
 		for (j = 0; j < d->nitems; j++)
 		{
-			size_t		o = (size_t) r * d->ncat_total + d->off[j];
+			const double *num = w->num + (size_t) d->off[j] * nr + r;
+			double	   *pr = probs + (size_t) r * d->ncat_total + d->off[j];
 			double		den = 0.0;
 
 			for (k = 0; k < d->ncat[j]; k++)
-				den += w->num[o + k];
+				den += num[(size_t) k * nr];
 			if (!(den > 0.0))
 				return 0;
 			for (k = 0; k < d->ncat[j]; k++)
-				probs[o + k] = w->num[o + k] / den;
+				pr[k] = num[(size_t) k * nr] / den;
 		}
 	}
 	return 1;
@@ -129,7 +148,8 @@ MStep(const LcaData *d, const LcaWork *w, double *share, double *probs)
 
 /*
  * Iterate EM from share/probs until the log-likelihood gains no more than
- * tol * (1 + |loglik|) in one iteration, or max_iter iterations.  On return
+ * tol (poLCA's absolute test; at least 1e-13 |loglik|) in one iteration, or
+ * max_iter iterations.  On return
  * the parameters, *ll and the iteration count belong together.  Returns
  * SCOMM_ENOCONV when the run collapsed (a class or item lost all weight, or
  * a pattern became impossible), SCOMM_CANCELLED when interrupted.
@@ -151,7 +171,7 @@ scomm_lca_em_run(const LcaData *d, LcaWork *w, double *share, double *probs,
 		*ll = cur;
 		if (!isfinite(cur))
 			return SCOMM_ENOCONV;
-		if (cur - prev <= tol * (1.0 + fabs(cur)))
+		if (cur - prev <= fmax(tol, LCA_RESOLUTION * fabs(cur)))
 		{
 			*converged = 1;
 			return SCOMM_OK;

@@ -64,8 +64,8 @@ typedef struct LcaData
 /* scratch space of one EM run */
 typedef struct LcaWork
 {
-	double	   *logp;			/* [R * T] */
-	double	   *num;			/* [R * T] */
+	double	   *logp;			/* [T * R] slot-major */
+	double	   *num;			/* [T * R] slot-major */
 	double	   *logshare;		/* [R] */
 	double	   *post;			/* [R] */
 	double	   *wsum;			/* [R] */
