@@ -83,7 +83,7 @@ typedef struct scomm_lca_model
 	uint64_t	seed;
 } scomm_lca_model;
 
-/* pattern table */
+/* pattern table; encoders' outputs come from scomm_core_alloc */
 extern scomm_status scomm_lca_table_create(int nitems, scomm_lca_table **out);
 extern void scomm_lca_table_free(scomm_lca_table *t);
 extern scomm_status scomm_lca_table_add(scomm_lca_table *t, const int *answers,
@@ -113,11 +113,19 @@ extern scomm_status scomm_lca_table_to_text(const scomm_lca_table *t,
 extern scomm_status scomm_lca_table_from_text(const char *s, size_t len,
 											  scomm_lca_table **out);
 
-/* fitting and classification */
+/*
+ * Fit nclass classes (1..SCOMM_LCA_MAX_CLASSES, at most the number of
+ * distinct patterns with an observed item) by EM from `starts` random starts
+ * drawn from MT19937(seed); each run stops when an iteration gains <= tol
+ * (floored at 1e-13 |loglik|) or after max_iter iterations.  The best
+ * log-likelihood wins.  *out is freed with scomm_lca_model_free.
+ */
 extern scomm_status scomm_lca_fit(const scomm_lca_table *t, int nclass,
 								  int starts, uint64_t seed, int max_iter,
 								  double tol, scomm_lca_model **out);
 extern void scomm_lca_model_free(scomm_lca_model *m);
+
+/* posterior (post[R], may be NULL) and 1-based modal class of one pattern */
 extern scomm_status scomm_lca_posterior(const scomm_lca_model *m,
 										const int *answers, int nitems,
 										double *post, int *modal_class);

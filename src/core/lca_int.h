@@ -23,6 +23,8 @@ struct scomm_lca_table
 	double		total;
 };
 
+#define LCA_NUM_MAX 64			/* longest number written or accepted in text */
+
 #define LCA_PATTERN(t, i) ((t)->pat + (size_t) (i) * (size_t) (t)->nitems)
 
 /* growable output buffer (bytes or text); status sticks at the first error */
