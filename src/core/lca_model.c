@@ -137,6 +137,7 @@ scomm_lca_posterior(const scomm_lca_model *m, const int *answers, int nitems,
 				best = 0;
 
 	if (m == NULL || answers == NULL || nitems != m->nitems ||
+		m->nclass < 1 || m->nclass > SCOMM_LCA_MAX_CLASSES ||
 		!JointLog(m, answers, lp))
 		return SCOMM_EINVAL;
 	for (r = 0; r < m->nclass; r++)
