@@ -1,0 +1,235 @@
+/*
+ * lca_table.c: the pattern table, LCA's sufficient statistic.
+ *
+ * Distinct patterns are stored row by row (one byte per item) with a count,
+ * and found again through an open-addressing hash index with linear probing,
+ * so adding a row costs O(J) whatever the table size.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "lca_int.h"
+
+#define LCA_MIN_CAP 16
+#define LCA_MAX_PATTERNS ((size_t) 0x7fffffff)
+
+/* FNV-1a over the pattern bytes, finished with a 64-bit avalanche mix. */
+static uint64_t
+HashPattern(const uint8_t *p, int nitems)
+{
+	uint64_t	h = UINT64_C(14695981039346656037);
+	int			j;
+
+	for (j = 0; j < nitems; j++)
+		h = (h ^ p[j]) * UINT64_C(1099511628211);
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	return h;
+}
+
+/* Slot holding pattern p, or the empty slot where it would go. */
+static size_t
+FindSlot(const scomm_lca_table *t, const uint8_t *p)
+{
+	size_t		mask = t->nslots - 1;
+	size_t		s = (size_t) HashPattern(p, t->nitems) & mask;
+
+	while (t->slots[s] != 0 &&
+		   memcmp(LCA_PATTERN(t, t->slots[s] - 1), p, t->nitems) != 0)
+		s = (s + 1) & mask;
+	return s;
+}
+
+/* Rebuild the hash index over all stored patterns. */
+void
+scomm_lca_table_reindex(scomm_lca_table *t)
+{
+	size_t		i;
+
+	memset(t->slots, 0, t->nslots * sizeof(uint32_t));
+	for (i = 0; i < t->n; i++)
+		t->slots[FindSlot(t, LCA_PATTERN(t, i))] = (uint32_t) (i + 1);
+}
+
+/* Grow storage to hold at least cap patterns. */
+static scomm_status
+Grow(scomm_lca_table *t, size_t cap)
+{
+	uint8_t    *pat;
+	double	   *count;
+	uint32_t   *slots;
+
+	if (cap > LCA_MAX_PATTERNS)
+		return SCOMM_ENOMEM;
+	pat = scomm_core_alloc(cap * (size_t) t->nitems);
+	count = scomm_core_alloc(cap * sizeof(double));
+	slots = scomm_core_alloc(4 * cap * sizeof(uint32_t));
+	if (pat == NULL || count == NULL || slots == NULL)
+	{
+		scomm_core_free(pat);
+		scomm_core_free(count);
+		scomm_core_free(slots);
+		return SCOMM_ENOMEM;
+	}
+	if (t->n > 0)
+	{
+		memcpy(pat, t->pat, t->n * (size_t) t->nitems);
+		memcpy(count, t->count, t->n * sizeof(double));
+	}
+	scomm_core_free(t->pat);
+	scomm_core_free(t->count);
+	scomm_core_free(t->slots);
+	t->pat = pat;
+	t->count = count;
+	t->slots = slots;
+	t->cap = cap;
+	t->nslots = 4 * cap;
+	scomm_lca_table_reindex(t);
+	return SCOMM_OK;
+}
+
+/* Storage index of pattern p, or -1 when absent. */
+long
+scomm_lca_table_find(const scomm_lca_table *t, const uint8_t *p)
+{
+	size_t		s = FindSlot(t, p);
+
+	return t->slots[s] == 0 ? -1 : (long) t->slots[s] - 1;
+}
+
+/* Create an empty table of nitems items. */
+scomm_status
+scomm_lca_table_create(int nitems, scomm_lca_table **out)
+{
+	scomm_lca_table *t;
+	scomm_status st;
+
+	*out = NULL;
+	if (nitems < 1 || nitems > SCOMM_LCA_MAX_ITEMS)
+		return SCOMM_EINVAL;
+	t = scomm_core_alloc(sizeof(*t));
+	if (t == NULL)
+		return SCOMM_ENOMEM;
+	t->nitems = nitems;
+	t->maxcat = scomm_core_alloc(nitems);
+	st = t->maxcat == NULL ? SCOMM_ENOMEM : Grow(t, LCA_MIN_CAP);
+	if (st != SCOMM_OK)
+	{
+		scomm_lca_table_free(t);
+		return st;
+	}
+	*out = t;
+	return SCOMM_OK;
+}
+
+/* Free a table; NULL is allowed. */
+void
+scomm_lca_table_free(scomm_lca_table *t)
+{
+	if (t == NULL)
+		return;
+	scomm_core_free(t->pat);
+	scomm_core_free(t->count);
+	scomm_core_free(t->slots);
+	scomm_core_free(t->maxcat);
+	scomm_core_free(t);
+}
+
+/* Add count to an already validated pattern (count > 0, finite). */
+scomm_status
+scomm_lca_table_add_raw(scomm_lca_table *t, const uint8_t *pat, double count)
+{
+	size_t		s;
+	size_t		i;
+	int			j;
+	scomm_status st;
+
+	if (!isfinite(t->total + count))
+		return SCOMM_EINVAL;
+	s = FindSlot(t, pat);
+	if (t->slots[s] != 0)
+	{
+		t->count[t->slots[s] - 1] += count;
+		t->total += count;
+		return SCOMM_OK;
+	}
+	if (t->n == t->cap)
+	{
+		if ((st = Grow(t, 2 * t->cap)) != SCOMM_OK)
+			return st;
+		s = FindSlot(t, pat);
+	}
+	i = t->n++;
+	memcpy(LCA_PATTERN(t, i), pat, t->nitems);
+	t->count[i] = count;
+	t->slots[s] = (uint32_t) (i + 1);
+	t->total += count;
+	for (j = 0; j < t->nitems; j++)
+		if (pat[j] > t->maxcat[j])
+			t->maxcat[j] = pat[j];
+	return SCOMM_OK;
+}
+
+/*
+ * Add one row: nitems answers (0 = missing, 1..SCOMM_LCA_MAX_CATEGORY) with a
+ * finite non-negative count (a zero count changes nothing).
+ */
+scomm_status
+scomm_lca_table_add(scomm_lca_table *t, const int *answers, int nitems,
+					double count)
+{
+	uint8_t		buf[SCOMM_LCA_MAX_ITEMS];
+	int			j;
+
+	if (t == NULL || answers == NULL || nitems != t->nitems)
+		return SCOMM_EINVAL;
+	if (!isfinite(count) || count < 0.0)
+		return SCOMM_EINVAL;
+	for (j = 0; j < nitems; j++)
+	{
+		if (answers[j] < 0 || answers[j] > SCOMM_LCA_MAX_CATEGORY)
+			return SCOMM_EINVAL;
+		buf[j] = (uint8_t) answers[j];
+	}
+	if (count == 0.0)
+		return SCOMM_OK;
+	return scomm_lca_table_add_raw(t, buf, count);
+}
+
+/* Add every pattern of src to dst; both must have the same items. */
+scomm_status
+scomm_lca_table_merge(scomm_lca_table *dst, const scomm_lca_table *src)
+{
+	size_t		i;
+	scomm_status st;
+
+	if (dst == NULL || src == NULL || dst->nitems != src->nitems)
+		return SCOMM_EINVAL;
+	if (!isfinite(dst->total + src->total))
+		return SCOMM_EINVAL;
+	for (i = 0; i < src->n; i++)
+		if ((st = scomm_lca_table_add_raw(dst, LCA_PATTERN(src, i),
+										  src->count[i])) != SCOMM_OK)
+			return st;
+	return SCOMM_OK;
+}
+
+/* A new table with the same contents. */
+scomm_status
+scomm_lca_table_copy(const scomm_lca_table *src, scomm_lca_table **out)
+{
+	scomm_status st;
+
+	*out = NULL;
+	if (src == NULL)
+		return SCOMM_EINVAL;
+	if ((st = scomm_lca_table_create(src->nitems, out)) != SCOMM_OK)
+		return st;
+	if ((st = scomm_lca_table_merge(*out, src)) != SCOMM_OK)
+	{
+		scomm_lca_table_free(*out);
+		*out = NULL;
+	}
+	return st;
+}
