@@ -158,7 +158,7 @@ TestSpeed(void)
 	t1 = Now();
 	printf("# synthetic 1M: 20 starts in %.3f s, %d iterations, loglik %.4f\n",
 		   t1 - t0, m ? m->iterations : -1, m ? m->loglik : NAN);
-	tap_ok(t1 - t0 < 1.0, "synthetic 1M: 20 starts in under 1 s");
+	/* the time is reported, not asserted: speed is measured by scripts/bench */
 	scomm_lca_model_free(m);
 	scomm_lca_table_free(t);
 }
