@@ -31,8 +31,9 @@ typedef struct WindowCache
 } WindowCache;
 
 /*
- * The state to update: in aggregate context the state itself (allocated on
- * the first call), otherwise a copy so that the caller's value is untouched.
+ * The state to update: in aggregate context the state itself (allocated here
+ * on the first call, so neither detoasted nor checked again), otherwise a
+ * checked copy so that the caller's value is untouched.
  */
 static PrepostState *
 WritableState(FunctionCallInfo fcinfo, PrepostKind kind, const Interval *within)
@@ -45,10 +46,10 @@ WritableState(FunctionCallInfo fcinfo, PrepostKind kind, const Interval *within)
 		aggcxt = NULL;
 	if (PG_ARGISNULL(0))
 		return prepost_state_new(aggcxt ? aggcxt : CurrentMemoryContext, kind, within);
+	if (aggcxt != NULL)
+		return (PrepostState *) PG_GETARG_POINTER(0);	/* our own, checked state */
 	s = PG_GETARG_PREPOST_STATE_P(0);
 	prepost_state_check(s);
-	if (aggcxt != NULL)
-		return s;
 	copy = prepost_state_new(CurrentMemoryContext, s->kind, &s->within);
 	copy->side[0] = s->side[0];
 	copy->side[1] = s->side[1];
