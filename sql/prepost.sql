@@ -128,6 +128,14 @@ SELECT (prepost_diff(prepost_result('{n_before=1,mean_before=4,m2_before=0,n_aft
                      prepost_result('{n_before=3,mean_before=4,m2_before=2,n_after=3,mean_after=5,m2_after=8}'))).*;
 SELECT prepost_diff(NULL, prepost_result(NULL)) IS NULL AS strict;
 
+-- the support functions called directly copy their state, never change it
+WITH s AS (SELECT '{n_before=2,mean_before=1,m2_before=2,n_after=1,mean_after=5,m2_after=0}'::prepost_state AS a)
+SELECT prepost_accum(a, 7, '2011-01-01', '2010-01-01') AS accumulated,
+       prepost_state_merge(a, a) AS merged, a AS unchanged FROM s;
+SELECT prepost_accum(NULL, 3, '2009-01-01', '2010-01-01') AS from_null, prepost_state_merge(NULL, NULL) IS NULL AS null_merge;
+SELECT prepost_accum('{n_before=0,mean_before=0,m2_before=0,n_after=0,mean_after=0,m2_after=0,within_months=12,within_days=0,within_usecs=0}',
+                     1, '2009-01-01', '2010-01-01');
+
 -- prepost_state text form: exact round trip, strict parser
 SELECT '{n_before=5,mean_before=11.2,m2_before=14.8,n_after=6,mean_after=16.5,m2_after=29.5}'::prepost_state;
 SELECT ' {n_before=0,mean_before=0,m2_before=0,n_after=1,mean_after=-1e-300,m2_after=0,within_months=24,within_days=-3,within_usecs=5} '::prepost_state;

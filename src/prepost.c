@@ -160,7 +160,10 @@ prepost_accum(PG_FUNCTION_ARGS)
 	ActivationCohort c;
 
 	if (s->kind != PREPOST_ALL)
-		elog(ERROR, "prepost_accum called with a windowed state");
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot add a row without a window to a prepost state %s", prepost_window_text(s)),
+				 errhint("Use prepost_accum_within with the state's window.")));
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_POINTER(s);
 	value = PG_GETARG_FLOAT8(1);
