@@ -8,21 +8,6 @@
 #include "prepost_core.h"
 
 /*
- * Welford's update: with delta = x - mean, mean += delta / n and
- * m2 += delta * (x - new mean).  No sums of squares, so no cancellation.
- */
-void
-prepost_moments_add(prepost_moments *m, double x)
-{
-	double		delta;
-
-	m->n++;
-	delta = x - m->mean;
-	m->mean += delta / (double) m->n;
-	m->m2 += delta * (x - m->mean);
-}
-
-/*
  * Chan, Golub and LeVeque's pairwise merge: with delta = mean_b - mean_a,
  * mean = mean_a + delta * n_b / n and m2 = m2_a + m2_b + delta^2 n_a n_b / n.
  */

@@ -30,8 +30,21 @@ typedef struct prepost_test
 	double		ci_high;
 } prepost_test;
 
-/* add one finite value (Welford 1962) */
-extern void prepost_moments_add(prepost_moments *m, double x);
+/*
+ * Add one finite value (Welford 1962): with delta = x - mean,
+ * mean += delta / n and m2 += delta * (x - new mean).  No sums of squares,
+ * so no cancellation.  Inline: it runs once per row.
+ */
+static inline void
+prepost_moments_add(prepost_moments *m, double x)
+{
+	double		delta;
+
+	m->n++;
+	delta = x - m->mean;
+	m->mean += delta / (double) m->n;
+	m->m2 += delta * (x - m->mean);
+}
 
 /* fold b into a (Chan, Golub and LeVeque 1979) */
 extern void prepost_moments_merge(prepost_moments *a, const prepost_moments *b);
