@@ -6,7 +6,6 @@
 
 #include <ctype.h>
 
-#include "common/hashfn.h"
 #include "datatype/timestamp.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
@@ -16,6 +15,8 @@
 
 #include "compat.h"
 #include "activation_cohort.h"
+#include "ordinal_type.h"
+#include "text_util.h"
 
 /* Parse exactly "YYYY-MM-DD" (a real calendar date); false otherwise. */
 static bool
@@ -46,17 +47,14 @@ Datum
 activation_cohort_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
-	size_t		start = 0,
-				end = strlen(str);
+	size_t		start,
+				len;
 	DateADT		date;
 
-	while (start < end && isspace((unsigned char) str[start]))
-		start++;
-	while (end > start && isspace((unsigned char) str[end - 1]))
-		end--;
-	if (end - start == 5 && pg_strncasecmp(str + start, "never", 5) == 0)
+	scomm_trim(str, &start, &len);
+	if (len == 5 && pg_strncasecmp(str + start, "never", 5) == 0)
 		PG_RETURN_ACTIVATION_COHORT(COHORT_NEVER);
-	if (!ParseIsoDate(str + start, end - start, &date))
+	if (!ParseIsoDate(str + start, len, &date))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type activation_cohort: \"%s\"", str),
@@ -115,45 +113,7 @@ activation_cohort_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-#define COHORT_CMP_FUNC(name, op) \
-PG_FUNCTION_INFO_V1(name); \
-Datum \
-name(PG_FUNCTION_ARGS) \
-{ \
-	PG_RETURN_BOOL(PG_GETARG_ACTIVATION_COHORT(0) op PG_GETARG_ACTIVATION_COHORT(1)); \
-}
-
-COHORT_CMP_FUNC(activation_cohort_lt, <)
-COHORT_CMP_FUNC(activation_cohort_le, <=)
-COHORT_CMP_FUNC(activation_cohort_eq, ==)
-COHORT_CMP_FUNC(activation_cohort_ne, !=)
-COHORT_CMP_FUNC(activation_cohort_ge, >=)
-COHORT_CMP_FUNC(activation_cohort_gt, >)
-
-PG_FUNCTION_INFO_V1(activation_cohort_cmp);
-Datum
-activation_cohort_cmp(PG_FUNCTION_ARGS)
-{
-	ActivationCohort a = PG_GETARG_ACTIVATION_COHORT(0);
-	ActivationCohort b = PG_GETARG_ACTIVATION_COHORT(1);
-
-	PG_RETURN_INT32((a > b) - (a < b));
-}
-
-PG_FUNCTION_INFO_V1(activation_cohort_hash);
-Datum
-activation_cohort_hash(PG_FUNCTION_ARGS)
-{
-	return hash_uint32((uint32) PG_GETARG_ACTIVATION_COHORT(0));
-}
-
-PG_FUNCTION_INFO_V1(activation_cohort_hash_extended);
-Datum
-activation_cohort_hash_extended(PG_FUNCTION_ARGS)
-{
-	return hash_uint32_extended((uint32) PG_GETARG_ACTIVATION_COHORT(0),
-								PG_GETARG_INT64(1));
-}
+SCOMM_ORDINAL_SUPPORT(activation_cohort, PG_GETARG_ACTIVATION_COHORT)
 
 /* date -> activation_cohort; the infinities are not activation dates */
 PG_FUNCTION_INFO_V1(activation_cohort_from_date);

@@ -4,8 +4,6 @@
  */
 #include "postgres.h"
 
-#include <ctype.h>
-
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
@@ -13,6 +11,7 @@
 
 #include "compat.h"
 #include "activation_cohort.h"
+#include "text_util.h"
 
 typedef enum PeriodUnit
 {
@@ -75,14 +74,12 @@ static PeriodUnit
 ParsePeriodUnit(text *unit_text)
 {
 	char	   *unit = text_to_cstring(unit_text);
-	char	   *s = unit;
-	size_t		len;
+	char	   *s;
+	size_t		start,
+				len;
 
-	while (isspace((unsigned char) *s))
-		s++;
-	len = strlen(s);
-	while (len > 0 && isspace((unsigned char) s[len - 1]))
-		len--;
+	scomm_trim(unit, &start, &len);
+	s = unit + start;
 	if (len > 1 && (s[len - 1] == 's' || s[len - 1] == 'S'))
 		len--;
 	if (len == 4 && pg_strncasecmp(s, "year", 4) == 0)

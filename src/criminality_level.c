@@ -4,15 +4,14 @@
  */
 #include "postgres.h"
 
-#include <ctype.h>
-
-#include "common/hashfn.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 
 #include "compat.h"
 #include "criminality_level.h"
+#include "ordinal_type.h"
+#include "text_util.h"
 
 static const char *const LevelNames[LEVEL_COUNT] = {"NC", "L3", "L2", "L1"};
 
@@ -41,19 +40,16 @@ static bool
 ParseLevel(const char *str, CriminalityLevel *level)
 {
 	char		buf[32];
-	size_t		start = 0,
-				end = strlen(str),
+	size_t		start,
+				len,
 				i;
 
-	while (start < end && isspace((unsigned char) str[start]))
-		start++;
-	while (end > start && isspace((unsigned char) str[end - 1]))
-		end--;
-	if (end - start >= sizeof(buf))
+	scomm_trim(str, &start, &len);
+	if (len >= sizeof(buf))
 		return false;
-	for (i = start; i < end; i++)
-		buf[i - start] = pg_tolower((unsigned char) str[i]);
-	buf[end - start] = '\0';
+	for (i = 0; i < len; i++)
+		buf[i] = pg_tolower((unsigned char) str[start + i]);
+	buf[len] = '\0';
 
 	for (i = 0; i < lengthof(LevelSpellings); i++)
 	{
@@ -121,45 +117,7 @@ criminality_level_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-#define LEVEL_CMP_FUNC(name, op) \
-PG_FUNCTION_INFO_V1(name); \
-Datum \
-name(PG_FUNCTION_ARGS) \
-{ \
-	PG_RETURN_BOOL(PG_GETARG_CRIMINALITY_LEVEL(0) op PG_GETARG_CRIMINALITY_LEVEL(1)); \
-}
-
-LEVEL_CMP_FUNC(criminality_level_lt, <)
-LEVEL_CMP_FUNC(criminality_level_le, <=)
-LEVEL_CMP_FUNC(criminality_level_eq, ==)
-LEVEL_CMP_FUNC(criminality_level_ne, !=)
-LEVEL_CMP_FUNC(criminality_level_ge, >=)
-LEVEL_CMP_FUNC(criminality_level_gt, >)
-
-PG_FUNCTION_INFO_V1(criminality_level_cmp);
-Datum
-criminality_level_cmp(PG_FUNCTION_ARGS)
-{
-	int			a = PG_GETARG_CRIMINALITY_LEVEL(0);
-	int			b = PG_GETARG_CRIMINALITY_LEVEL(1);
-
-	PG_RETURN_INT32((a > b) - (a < b));
-}
-
-PG_FUNCTION_INFO_V1(criminality_level_hash);
-Datum
-criminality_level_hash(PG_FUNCTION_ARGS)
-{
-	return hash_uint32((uint32) PG_GETARG_CRIMINALITY_LEVEL(0));
-}
-
-PG_FUNCTION_INFO_V1(criminality_level_hash_extended);
-Datum
-criminality_level_hash_extended(PG_FUNCTION_ARGS)
-{
-	return hash_uint32_extended((uint32) PG_GETARG_CRIMINALITY_LEVEL(0),
-								PG_GETARG_INT64(1));
-}
+SCOMM_ORDINAL_SUPPORT(criminality_level, PG_GETARG_CRIMINALITY_LEVEL)
 
 /*
  * Integer casts use the level's number: 1, 2, 3 for L1, L2, L3 and 0 for NC.

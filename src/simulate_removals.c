@@ -56,6 +56,7 @@ typedef struct CountyDraw
 {
 	int			klass;			/* 0-based */
 	double		intensity;		/* before the national scale */
+	double		window_volume;	/* expected calibration-window volume, unscaled */
 	double		profile[NLEVEL];
 } CountyDraw;
 
@@ -125,7 +126,7 @@ WindowVolume(const SimCounty *c, const CountyDraw *d)
 
 /* Rake all profiles so the volume-weighted national shares hit the targets. */
 static void
-RakeProfiles(const SimCounty *c, CountyDraw *d, int n)
+RakeProfiles(CountyDraw *d, int n)
 {
 	int			round,
 				i,
@@ -138,7 +139,7 @@ RakeProfiles(const SimCounty *c, CountyDraw *d, int n)
 
 		for (i = 0; i < n; i++)
 		{
-			double		v = WindowVolume(&c[i], &d[i]);
+			double		v = d[i].window_volume;
 
 			for (l = 0; l < NLEVEL; l++)
 				share[l] += v * d[i].profile[l];
@@ -192,7 +193,8 @@ scomm_simulate_removals(PG_FUNCTION_ARGS)
 	{
 		SimSeed(rng, seed, SimHashText(c[i].fips));
 		DrawCounty(rng, &c[i], &d[i]);
-		scale += WindowVolume(&c[i], &d[i]);
+		d[i].window_volume = WindowVolume(&c[i], &d[i]);
+		scale += d[i].window_volume;
 	}
 	if (scale <= 0)
 	{
@@ -203,7 +205,7 @@ scomm_simulate_removals(PG_FUNCTION_ARGS)
 				 errhint("The volume is calibrated on that window; give counties activated in it.")));
 	}
 	scale = total / scale;
-	RakeProfiles(c, d, n);
+	RakeProfiles(d, n);
 
 	PG_TRY();
 	{

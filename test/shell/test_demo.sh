@@ -15,24 +15,30 @@ expect() {	# expect LABEL WANT GOT
 }
 
 csv() { gzip -dc "$root/data/scomm_activation_by_county.csv.gz"; }
+# cell NF PATTERN: column 2 of the demo's table with NF columns whose first
+# column matches PATTERN (awk regex, spaces ignored)
+cell() {
+	printf '%s\n' "$out" | awk -F'|' -v nf="$1" -v pat="$2" '
+		{ key = $1; gsub(/ /, "", key) } NF == nf && key ~ pat { gsub(/ /, "", $2); print $2 }'
+}
 for y in 2008 2009 2010 2011 2012 2013; do
 	want=$(csv | awk -F, -v y="$y" 'NR > 1 && substr($3, 1, 4) == y' | wc -l)
-	got=$(printf '%s\n' "$out" | awk -F'|' -v y="$y" '$1 + 0 == y && NF == 2 { gsub(/ /, "", $2); print $2 }')
+	got=$(cell 2 "^$y\$")
 	expect "activated in $y" "$want" "$got"
 done
 want=$(csv | awk -F, 'NR > 1 && $3 != "" && $3 < "2010-10-01"' | wc -l)
-got=$(printf '%s\n' "$out" | awk -F'|' '$1 ~ /^ *early *$/ && NF == 4 { gsub(/ /, "", $2); print $2 }')
+got=$(cell 4 '^early$')
 expect "early (before 2010-10-01)" "$want" "$got"
 want=$(csv | awk -F, 'NR > 1 && $3 >= "2010-10-01"' | wc -l)
-got=$(printf '%s\n' "$out" | awk -F'|' '$1 ~ /^ *late *$/ && NF == 4 { gsub(/ /, "", $2); print $2 }')
+got=$(cell 4 '^late$')
 expect "late" "$want" "$got"
 for fy in 2009 2010 2011 2012 2013; do
 	want=$(csv | awk -F, -v fy="$fy" 'NR > 1 && $3 != "" {
 		y = substr($3, 1, 4) + 0; m = substr($3, 6, 2) + 0; if (m >= 10) y++; if (y == fy) n++ } END { print n + 0 }')
-	got=$(printf '%s\n' "$out" | awk -F'|' -v fy="FY$fy" '$1 ~ fy && NF == 3 { gsub(/ /, "", $2); print $2 }')
+	got=$(cell 3 "^FY$fy\$")
 	expect "fiscal year $fy" "$want" "$got"
 done
 # the published per-year figures (SOURCES.md of the activation file)
-expect "published 2011 count" 1099 "$(printf '%s\n' "$out" | awk -F'|' '$1 + 0 == 2011 && NF == 2 { gsub(/ /, "", $2); print $2 }')"
+expect "published 2011 count" 1099 "$(cell 2 '^2011$')"
 printf '%s\n' "$out" | grep -q "psql -h" || { echo "  the demo does not say how to connect"; fail=1; }
 exit $fail
