@@ -8,7 +8,8 @@
 set -euo pipefail
 
 SCOMM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PG_BINDIR=/usr/lib/postgresql/15/bin
+# SCOMM_PG_BINDIR: another PostgreSQL 15 installation (e.g. a private relocated copy)
+PG_BINDIR="${SCOMM_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
 export PATH="$PG_BINDIR:$PATH"
 
 SCOMM_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3
