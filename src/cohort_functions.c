@@ -11,15 +11,7 @@
 
 #include "compat.h"
 #include "activation_cohort.h"
-#include "text_util.h"
-
-typedef enum PeriodUnit
-{
-	UNIT_YEAR,
-	UNIT_QUARTER,
-	UNIT_MONTH,
-	UNIT_DAY
-} PeriodUnit;
+#include "period.h"
 
 PG_FUNCTION_INFO_V1(activation_cohort_activated_on);
 Datum
@@ -67,58 +59,6 @@ activation_cohort_fiscal_year(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	j2date(c + POSTGRES_EPOCH_JDATE, &y, &m, &d);
 	PG_RETURN_INT32(m >= 10 ? y + 1 : y);
-}
-
-/* Parse a period unit name (singular or plural, any case). */
-static PeriodUnit
-ParsePeriodUnit(text *unit_text)
-{
-	char	   *unit = text_to_cstring(unit_text);
-	char	   *s;
-	size_t		start,
-				len;
-
-	scomm_trim(unit, &start, &len);
-	s = unit + start;
-	if (len > 1 && (s[len - 1] == 's' || s[len - 1] == 'S'))
-		len--;
-	if (len == 4 && pg_strncasecmp(s, "year", 4) == 0)
-		return UNIT_YEAR;
-	if (len == 7 && pg_strncasecmp(s, "quarter", 7) == 0)
-		return UNIT_QUARTER;
-	if (len == 5 && pg_strncasecmp(s, "month", 5) == 0)
-		return UNIT_MONTH;
-	if (len == 3 && pg_strncasecmp(s, "day", 3) == 0)
-		return UNIT_DAY;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown period unit \"%s\"", unit),
-			 errhint("Valid units are year, quarter, month and day.")));
-	return UNIT_YEAR;			/* keep compiler quiet */
-}
-
-/* The index of the period that contains a day (consecutive across years). */
-static int64
-PeriodIndex(DateADT day, PeriodUnit unit)
-{
-	int			y,
-				m,
-				d;
-
-	if (unit == UNIT_DAY)
-		return day;
-	j2date(day + POSTGRES_EPOCH_JDATE, &y, &m, &d);
-	switch (unit)
-	{
-		case UNIT_YEAR:
-			return y;
-		case UNIT_QUARTER:
-			return (int64) y * 4 + (m - 1) / 3;
-		case UNIT_MONTH:
-			return (int64) y * 12 + (m - 1);
-		default:
-			return 0;
-	}
 }
 
 /*

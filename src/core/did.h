@@ -274,6 +274,10 @@ typedef struct scomm_did_pretest
 
 extern scomm_status scomm_did_pretest_wald(const scomm_did_attgt *a,
 										   scomm_did_pretest *out);
+/* the same over the pre cells with 1 <= group - period <= leads (all: -1) */
+extern scomm_status scomm_did_pretest_wald_leads(const scomm_did_attgt *a,
+												 int leads,
+												 scomm_did_pretest *out);
 
 /* ---- two-way fixed effects --------------------------------------------- */
 

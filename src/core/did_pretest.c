@@ -98,6 +98,13 @@ WaldStatistic(const scomm_did_attgt *a, const int *pre, int q, gsl_matrix *V,
 scomm_status
 scomm_did_pretest_wald(const scomm_did_attgt *a, scomm_did_pretest *out)
 {
+	return scomm_did_pretest_wald_leads(a, -1, out);
+}
+
+scomm_status
+scomm_did_pretest_wald_leads(const scomm_did_attgt *a, int leads,
+							 scomm_did_pretest *out)
+{
 	int		   *pre;
 	int			q = 0,
 				k;
@@ -112,6 +119,8 @@ scomm_did_pretest_wald(const scomm_did_attgt *a, scomm_did_pretest *out)
 		return SCOMM_ENOMEM;
 	for (k = 0; k < a->n_cells; k++)
 		if (a->cells[k].group > a->cells[k].period &&
+			(leads < 0 ||
+			 (int64_t) a->cells[k].group - a->cells[k].period <= leads) &&
 			a->cells[k].status == SCOMM_DID_CELL_OK && !isnan(a->cells[k].se))
 			pre[q++] = k;
 	if (q == 0)

@@ -145,3 +145,13 @@ CREATE FUNCTION @extschema@.crime_rate(offenses bigint, population bigint, per i
 	AS 'MODULE_PATHNAME', 'scomm_crime_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.crime_rate(bigint, bigint, int4) IS
 	'offenses per "per" residents (default per 100,000); errors on negative offenses or a population of zero or less';
+
+CREATE FUNCTION @extschema@.period_of(at date, unit text DEFAULT 'year') RETURNS int4
+	AS 'MODULE_PATHNAME', 'scomm_period_of' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.period_of(date, text) IS
+	'consecutive number of the period containing at: year = the year, quarter = year*4 + quarter-1, month = year*12 + month-1, day = days since 2000-01-01';
+
+CREATE FUNCTION @extschema@.period_start(period int4, unit text DEFAULT 'year') RETURNS date
+	AS 'MODULE_PATHNAME', 'scomm_period_start' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.period_start(int4, text) IS
+	'first day of a numbered period (the inverse of period_of)';

@@ -1,0 +1,664 @@
+/*
+ * did_estimators.c: the estimators over a did_panel — att_gt, att_aggregate,
+ * pretest, twfe and twfe_event_study — on top of the core in src/core/did*.
+ *
+ * Every function finalizes the panel (sort, checks, balance), runs the core
+ * and turns its statuses into errors with specific SQLSTATEs, and what did
+ * would warn about into NOTICEs.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+
+#include <gsl/gsl_cdf.h>
+
+#include "compat.h"
+#include "did_glue.h"
+#include "text_util.h"
+
+/* ---- options -------------------------------------------------------------- */
+
+/* Is the option text equal to name, ignoring case, '_', '-' and spaces? */
+static bool
+OptionIs(const char *value, const char *name)
+{
+	const char *v = value;
+
+	for (;;)
+	{
+		while (*v == '_' || *v == '-' || *v == ' ')
+			v++;
+		if (*v == '\0' || *name == '\0')
+			return *v == '\0' && *name == '\0';
+		if (pg_tolower((unsigned char) *v) != *name)
+			return false;
+		v++;
+		name++;
+	}
+}
+
+static void
+BadOption(const char *what, const char *value, const char *valid)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unknown %s \"%s\"", what, value),
+			 errhint("Valid values are %s.", valid)));
+}
+
+static scomm_did_control
+ParseControl(text *t)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (OptionIs(s, "notyettreated"))
+		return SCOMM_DID_NOT_YET_TREATED;
+	if (OptionIs(s, "nevertreated"))
+		return SCOMM_DID_NEVER_TREATED;
+	BadOption("control group", s, "notyettreated and nevertreated");
+	return SCOMM_DID_NOT_YET_TREATED;
+}
+
+static scomm_did_base
+ParseBase(text *t)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (OptionIs(s, "varying"))
+		return SCOMM_DID_BASE_VARYING;
+	if (OptionIs(s, "universal"))
+		return SCOMM_DID_BASE_UNIVERSAL;
+	BadOption("base period", s, "varying and universal");
+	return SCOMM_DID_BASE_VARYING;
+}
+
+/* unbalanced => true when incomplete units are an error, false to drop them */
+static bool
+ParseUnbalanced(text *t)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (OptionIs(s, "drop"))
+		return false;
+	if (OptionIs(s, "error"))
+		return true;
+	BadOption("unbalanced-panel rule", s, "drop and error");
+	return false;
+}
+
+static const char *const AggKindNames[] = {"simple", "dynamic", "group", "calendar"};
+
+static scomm_did_agg_type
+ParseKind(text *t)
+{
+	char	   *s = text_to_cstring(t);
+	int			i;
+
+	for (i = 0; i < lengthof(AggKindNames); i++)
+		if (OptionIs(s, AggKindNames[i]))
+			return (scomm_did_agg_type) i;
+	BadOption("aggregation", s, "simple, dynamic, group and calendar");
+	return SCOMM_DID_AGG_SIMPLE;
+}
+
+static double
+CheckAlpha(double alpha)
+{
+	if (!(alpha > 0.0 && alpha < 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("alpha must be between 0 and 1, not %g", alpha)));
+	return alpha;
+}
+
+static int
+CheckAnticipation(int32 anticipation)
+{
+	if (anticipation < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("anticipation must not be negative: %d", anticipation)));
+	return anticipation;
+}
+
+static int
+CheckBootstrap(int32 b)
+{
+	if (b < 0 || b == 1 || b > 1000000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bootstrap must be 0 (analytic standard errors) or 2 to 1000000 draws, not %d", b)));
+	return b;
+}
+
+/* ---- errors ------------------------------------------------------------- */
+
+/* ERROR for a failed core call; diag (may be NULL) names the unit. */
+static void
+DidError(scomm_status st, const scomm_did_diag *diag, const char *what)
+{
+	if (st == SCOMM_CANCELLED)
+	{
+		CHECK_FOR_INTERRUPTS();
+		ereport(ERROR,
+				(errcode(ERRCODE_QUERY_CANCELED),
+				 errmsg("canceling %s", what)));
+	}
+	if (st == SCOMM_ENOMEM)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory in %s", what)));
+	if (st == SCOMM_ESINGULAR)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s: the design is singular", what),
+				 errhint("For the pre-test, restrict it to a window of leads; for the event study, "
+						 "use fewer leads and lags or bin them.")));
+	if (diag != NULL && diag->code != SCOMM_DID_ERR_NONE)
+	{
+		int			code = ERRCODE_INVALID_PARAMETER_VALUE;
+
+		if (diag->code == SCOMM_DID_ERR_DUPLICATE)
+			code = ERRCODE_CARDINALITY_VIOLATION;
+		ereport(ERROR,
+				(errcode(code),
+				 errmsg("%s: %s", what, diag->message),
+				 diag->code == SCOMM_DID_ERR_UNBALANCED ?
+				 errhint("Use unbalanced => 'drop' to leave out incomplete units.") : 0));
+	}
+	ereport(ERROR,
+			(errcode(st == SCOMM_EEMPTY ? ERRCODE_INVALID_PARAMETER_VALUE : ERRCODE_INTERNAL_ERROR),
+			 errmsg("%s: %s", what, scomm_status_message(st))));
+}
+
+/* ---- the estimation pipeline -------------------------------------------- */
+
+typedef struct DidFit
+{
+	scomm_did_panel *panel;
+	scomm_did_attgt *attgt;
+} DidFit;
+
+/* Finalize a panel, with a NOTICE for dropped incomplete units. */
+static scomm_did_panel *
+FinalizePanel(Datum panel, bool strict, const char *what)
+{
+	scomm_did_collector *rows = DidPanelRows(panel);
+	scomm_did_panel *p = NULL;
+	scomm_did_diag diag;
+	scomm_status st;
+
+	memset(&diag, 0, sizeof(diag));
+	st = scomm_did_panel_finalize(rows, strict ? 1 : 0, &p, &diag);
+	if (st != SCOMM_OK)
+		DidError(st, &diag, what);
+	if (p->n_dropped_unbalanced > 0)
+		ereport(NOTICE,
+				(errmsg("%s: %d of %d units are not observed in every period and were left out",
+						what, p->n_dropped_unbalanced, p->n_dropped_unbalanced + p->n_units),
+				 errhint("Use unbalanced => 'error' to stop at the first incomplete unit instead.")));
+	return p;
+}
+
+/* The latest cohort that did pre-processing keeps, for the NOTICE. */
+static int32
+LastCohort(const scomm_did_panel *p, int anticipation)
+{
+	int64		tmax = p->periods[p->n_periods - 1];
+	int32		last = PG_INT32_MIN;
+	int			i;
+
+	for (i = 0; i < p->n_units; i++)
+	{
+		int32		g = p->first_period[i];
+
+		if (g != SCOMM_DID_NEVER && (int64) g <= tmax + anticipation && g > last)
+			last = g;
+	}
+	return last;
+}
+
+/* ATT(g,t) of a panel, with the NOTICEs did would print as warnings. */
+static DidFit
+FitAttGt(Datum panel, const scomm_did_options *opt, bool strict, const char *what)
+{
+	DidFit		f;
+	scomm_did_diag diag;
+	scomm_status st;
+	int			k,
+				nulls = 0;
+
+	f.panel = FinalizePanel(panel, strict, what);
+	memset(&diag, 0, sizeof(diag));
+	st = scomm_did_att_gt(f.panel, opt, &f.attgt, &diag);
+	if (st != SCOMM_OK)
+		DidError(st, &diag, what);
+	if (f.attgt->flags & SCOMM_DID_FLAG_LATE_AS_NEVER)
+		ereport(NOTICE,
+				(errmsg("%s: units first treated after the last period are counted as never treated", what)));
+	if (f.attgt->flags & SCOMM_DID_FLAG_DROPPED_EARLY)
+		ereport(NOTICE,
+				(errmsg("%s: %d units treated by the first period (%d) were left out",
+						what, f.attgt->n_dropped_early,
+						f.panel->periods[0] + opt->anticipation)));
+	if (f.attgt->flags & SCOMM_DID_FLAG_LAST_COHORT_CONTROL)
+	{
+		int32		last = LastCohort(f.panel, opt->anticipation);
+
+		ereport(NOTICE,
+				(errmsg("%s: no unit is never treated, so the last cohort (first period %d) is the comparison group",
+						what, last),
+				 errdetail("Periods from %d on are left out and that cohort has no estimates of its own, as R's did does.",
+						   last - opt->anticipation)));
+	}
+	for (k = 0; k < f.attgt->n_cells; k++)
+		if (f.attgt->cells[k].status == SCOMM_DID_CELL_NO_CONTROL ||
+			f.attgt->cells[k].status == SCOMM_DID_CELL_TRIMMED)
+			nulls++;
+	if (nulls > 0)
+		ereport(NOTICE,
+				(errmsg("%s: %d of %d group-time cells have no usable control units (none, or treated units are 99.5%% or more of the cell); their estimates are NULL",
+						what, nulls, f.attgt->n_cells)));
+	return f;
+}
+
+static void
+FreeFit(DidFit *f)
+{
+	scomm_did_attgt_free(f->attgt);
+	scomm_did_panel_free(f->panel);
+}
+
+static scomm_did_options
+ReadOptions(FunctionCallInfo fcinfo, int control_arg)
+{
+	scomm_did_options opt;
+
+	opt.control = ParseControl(PG_GETARG_TEXT_PP(control_arg));
+	opt.base_period = ParseBase(PG_GETARG_TEXT_PP(control_arg + 1));
+	opt.anticipation = CheckAnticipation(PG_GETARG_INT32(control_arg + 2));
+	opt.alpha = 0.05;
+	return opt;
+}
+
+/* a float8 column that is NULL when not finite */
+static void
+SetFloat(Datum *values, bool *nulls, int i, double v)
+{
+	if (isfinite(v))
+		values[i] = Float8GetDatum(v);
+	else
+		nulls[i] = true;
+}
+
+/* Bootstrap k linear functionals: standard errors and the sup-t critical value. */
+static scomm_did_boot *
+Bootstrap(const scomm_did_attgt *a, const scomm_did_linear *lin, int k,
+		  int draws, int64 seed, double alpha, const char *what)
+{
+	scomm_did_boot *b = NULL;
+	scomm_status st = scomm_did_mboot(a, lin, k, draws, (unsigned long) (uint64) seed,
+									  alpha, &b);
+
+	if (st != SCOMM_OK)
+		DidError(st, NULL, what);
+	return b;
+}
+
+/* did's rule for the band: sup-t, or pointwise when it is not larger */
+static double
+BandCritical(const scomm_did_boot *b, double z, const char *what)
+{
+	if (!isfinite(b->crit_val) || b->crit_val < z)
+	{
+		ereport(NOTICE,
+				(errmsg("%s: the simultaneous critical value is not above the pointwise one; the bands are pointwise",
+						what)));
+		return z;
+	}
+	return b->crit_val;
+}
+
+/* ---- att_gt ------------------------------------------------------------- */
+
+/*
+ * att_gt(panel, control, base_period, anticipation, alpha, bootstrap, seed,
+ *        unbalanced): one row per group-time cell.
+ */
+PG_FUNCTION_INFO_V1(scomm_att_gt);
+Datum
+scomm_att_gt(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const char *what = "att_gt";
+	scomm_did_options opt = ReadOptions(fcinfo, 1);
+	int			draws = CheckBootstrap(PG_GETARG_INT32(5));
+	int64		seed = PG_GETARG_INT64(6);
+	bool		strict = ParseUnbalanced(PG_GETARG_TEXT_PP(7));
+	double		z;
+	double	   *boot_se = NULL;
+	double		crit = 0;
+	DidFit		f;
+	int			k,
+				used = 0;
+
+	opt.alpha = CheckAlpha(PG_GETARG_FLOAT8(4));
+	z = gsl_cdf_ugaussian_Qinv(opt.alpha / 2);
+	InitMaterializedSRF(fcinfo, 0);
+	f = FitAttGt(PG_GETARG_DATUM(0), &opt, strict, what);
+
+	if (draws > 0)
+	{
+		scomm_did_linear *lin = NULL;
+		scomm_did_boot *b;
+		scomm_status st = scomm_did_cell_linears(f.attgt, &lin, &used);
+
+		if (st != SCOMM_OK)
+			DidError(st, NULL, what);
+		boot_se = palloc(sizeof(double) * (f.attgt->n_cells));
+		for (k = 0; k < f.attgt->n_cells; k++)
+			boot_se[k] = NAN;
+		if (used > 0)
+		{
+			int			j = 0;
+
+			b = Bootstrap(f.attgt, lin, used, draws, seed, opt.alpha, what);
+			crit = BandCritical(b, z, what);
+			/* cell_linears lists the usable cells in cell order */
+			for (k = 0; k < f.attgt->n_cells && j < used; k++)
+				if (lin[j].n_terms == 1 && lin[j].cell[0] == k)
+					boot_se[k] = b->se[j++];
+			scomm_did_boot_free(b);
+		}
+		scomm_did_linears_free(lin, used);
+	}
+
+	for (k = 0; k < f.attgt->n_cells; k++)
+	{
+		const scomm_did_cell *c = &f.attgt->cells[k];
+		Datum		values[9];
+		bool		nulls[9] = {0};
+		double		se = boot_se ? boot_se[k] : c->se;
+		double		cv = boot_se ? crit : z;
+
+		values[0] = Int32GetDatum(c->group);
+		values[1] = Int32GetDatum(c->period);
+		values[2] = Int32GetDatum(c->period - c->group);
+		SetFloat(values, nulls, 3, c->att);
+		if (c->status == SCOMM_DID_CELL_REFERENCE)
+			nulls[4] = nulls[5] = nulls[6] = true;
+		else
+		{
+			SetFloat(values, nulls, 4, se);
+			SetFloat(values, nulls, 5, c->att - cv * se);
+			SetFloat(values, nulls, 6, c->att + cv * se);
+		}
+		values[7] = Int32GetDatum(c->n_treated);
+		values[8] = Int32GetDatum(c->n_control);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	FreeFit(&f);
+	return (Datum) 0;
+}
+
+/* ---- att_aggregate ------------------------------------------------------ */
+
+static void
+PutAggRow(ReturnSetInfo *rsinfo, scomm_did_agg_type kind, bool has_label,
+		  int32 label, double est, double se, double cv)
+{
+	Datum		values[6];
+	bool		nulls[6] = {0};
+
+	values[0] = CStringGetTextDatum(AggKindNames[kind]);
+	if (has_label)
+		values[1] = Int32GetDatum(label);
+	else
+		nulls[1] = true;
+	SetFloat(values, nulls, 2, est);
+	SetFloat(values, nulls, 3, se);
+	SetFloat(values, nulls, 4, est - cv * se);
+	SetFloat(values, nulls, 5, est + cv * se);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/*
+ * att_aggregate(panel, kind, control, base_period, anticipation, alpha,
+ *               bootstrap, seed, unbalanced): the overall row (label NULL)
+ * first, then one row per event time, cohort or period.
+ */
+PG_FUNCTION_INFO_V1(scomm_att_aggregate);
+Datum
+scomm_att_aggregate(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const char *what = "att_aggregate";
+	scomm_did_agg_type kind = ParseKind(PG_GETARG_TEXT_PP(1));
+	scomm_did_options opt = ReadOptions(fcinfo, 2);
+	int			draws = CheckBootstrap(PG_GETARG_INT32(6));
+	int64		seed = PG_GETARG_INT64(7);
+	bool		strict = ParseUnbalanced(PG_GETARG_TEXT_PP(8));
+	scomm_did_agg *g = NULL;
+	scomm_status st;
+	DidFit		f;
+	double		z,
+				overall_se,
+				crit;
+	double	   *term_se;
+	int			k;
+
+	opt.alpha = CheckAlpha(PG_GETARG_FLOAT8(5));
+	z = gsl_cdf_ugaussian_Qinv(opt.alpha / 2);
+	InitMaterializedSRF(fcinfo, 0);
+	f = FitAttGt(PG_GETARG_DATUM(0), &opt, strict, what);
+	st = scomm_did_aggte(f.attgt, kind, &g);
+	if (st != SCOMM_OK)
+		DidError(st, NULL, what);
+	if (g->n_skipped_cells > 0)
+		ereport(NOTICE,
+				(errmsg("%s: %d group-time cells without an estimate were left out of the %s aggregation",
+						what, g->n_skipped_cells, AggKindNames[kind])));
+
+	overall_se = g->overall.se;
+	crit = z;
+	term_se = palloc(sizeof(double) * (g->n_terms + 1));
+	for (k = 0; k < g->n_terms; k++)
+		term_se[k] = g->terms[k].se;
+	if (draws > 0)
+	{
+		scomm_did_boot *b = Bootstrap(f.attgt, g->lin + g->n_terms, 1, draws, seed,
+									  opt.alpha, what);
+
+		overall_se = b->se[0];
+		scomm_did_boot_free(b);
+		if (g->n_terms > 0)
+		{
+			b = Bootstrap(f.attgt, g->lin, g->n_terms, draws, seed, opt.alpha, what);
+			for (k = 0; k < g->n_terms; k++)
+				term_se[k] = b->se[k];
+			crit = BandCritical(b, z, what);
+			scomm_did_boot_free(b);
+		}
+	}
+	PutAggRow(rsinfo, kind, false, 0, g->overall.est, overall_se, z);
+	for (k = 0; k < g->n_terms; k++)
+		PutAggRow(rsinfo, kind, true, g->term[k], g->terms[k].est, term_se[k], crit);
+	scomm_did_agg_free(g);
+	FreeFit(&f);
+	return (Datum) 0;
+}
+
+/* ---- pretest ------------------------------------------------------------ */
+
+/* pretest(panel, control, base_period, anticipation, leads, unbalanced) */
+PG_FUNCTION_INFO_V1(scomm_pretest);
+Datum
+scomm_pretest(PG_FUNCTION_ARGS)
+{
+	const char *what = "pretest";
+	scomm_did_options opt;
+	bool		strict;
+	int			leads = -1;
+	scomm_did_pretest res;
+	scomm_status st;
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {0};
+	DidFit		f;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
+		PG_ARGISNULL(5))
+		PG_RETURN_NULL();
+	opt = ReadOptions(fcinfo, 1);
+	strict = ParseUnbalanced(PG_GETARG_TEXT_PP(5));
+	if (!PG_ARGISNULL(4))
+	{
+		leads = PG_GETARG_INT32(4);
+		if (leads < 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("leads must be at least 1, not %d", leads),
+					 errhint("Leave leads NULL to test every pre-treatment cell.")));
+	}
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	f = FitAttGt(PG_GETARG_DATUM(0), &opt, strict, what);
+	st = scomm_did_pretest_wald_leads(f.attgt, leads, &res);
+	if (st == SCOMM_EEMPTY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("pretest: no pre-treatment group-time cell has a standard error"),
+				 errhint("The test needs cohorts observed before their first treated period.")));
+	if (st != SCOMM_OK)
+		DidError(st, NULL, what);
+	FreeFit(&f);
+	SetFloat(values, nulls, 0, res.W);
+	values[1] = Int32GetDatum(res.df);
+	SetFloat(values, nulls, 2, res.p_value);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+/* ---- two-way fixed effects ---------------------------------------------- */
+
+/* two-sided p-value and critical value of t with df degrees of freedom */
+static void
+TTest(double est, double se, int df, double alpha, double *p, double *crit)
+{
+	*crit = gsl_cdf_tdist_Qinv(alpha / 2, df);
+	*p = (se > 0 && isfinite(se)) ? 2 * gsl_cdf_tdist_Q(fabs(est / se), df) : NAN;
+}
+
+static scomm_did_panel *
+TwfePanel(FunctionCallInfo fcinfo, int unbalanced_arg, const char *what)
+{
+	return FinalizePanel(PG_GETARG_DATUM(0),
+						 ParseUnbalanced(PG_GETARG_TEXT_PP(unbalanced_arg)), what);
+}
+
+/* twfe(panel, alpha, unbalanced): y ~ 1{t >= g} | unit + period */
+PG_FUNCTION_INFO_V1(scomm_twfe);
+Datum
+scomm_twfe(PG_FUNCTION_ARGS)
+{
+	const char *what = "twfe";
+	double		alpha = CheckAlpha(PG_GETARG_FLOAT8(1));
+	scomm_did_panel *p;
+	scomm_did_twfe *t = NULL;
+	scomm_status st;
+	TupleDesc	tupdesc;
+	Datum		values[8];
+	bool		nulls[8] = {0};
+	double		pval,
+				crit;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	p = TwfePanel(fcinfo, 2, what);
+	st = scomm_did_twfe_static(p, &t);
+	if (st != SCOMM_OK)
+		DidError(st, NULL, what);
+	TTest(t->coef[0], t->se[0], t->n_clusters - 1, alpha, &pval, &crit);
+	SetFloat(values, nulls, 0, t->coef[0]);
+	SetFloat(values, nulls, 1, t->se[0]);
+	SetFloat(values, nulls, 2, t->coef[0] - crit * t->se[0]);
+	SetFloat(values, nulls, 3, t->coef[0] + crit * t->se[0]);
+	SetFloat(values, nulls, 4, t->coef[0] / t->se[0]);
+	SetFloat(values, nulls, 5, pval);
+	values[6] = Int32GetDatum(t->n_obs);
+	values[7] = Int32GetDatum(t->n_clusters);
+	scomm_did_twfe_free(t);
+	scomm_did_panel_free(p);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+/*
+ * twfe_event_study(panel, leads, lags, alpha, unbalanced): one row per
+ * relative period from -leads to lags, the reference period -1 included
+ * with estimate 0 and no standard error; the end points are binned.
+ */
+PG_FUNCTION_INFO_V1(scomm_twfe_event_study);
+Datum
+scomm_twfe_event_study(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const char *what = "twfe_event_study";
+	int32		leads = PG_GETARG_INT32(1);
+	int32		lags = PG_GETARG_INT32(2);
+	double		alpha = CheckAlpha(PG_GETARG_FLOAT8(3));
+	scomm_did_panel *p;
+	scomm_did_twfe *t = NULL;
+	scomm_status st;
+	int			e,
+				k = 0;
+
+	if (leads < 2 || lags < 0 || leads > 10000 || lags > 10000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("twfe_event_study needs leads between 2 and 10000 and lags between 0 and 10000, not %d and %d",
+						leads, lags),
+				 errhint("Relative period -1 is the reference, so at least one other lead (-2) is estimated.")));
+	InitMaterializedSRF(fcinfo, 0);
+	p = TwfePanel(fcinfo, 4, what);
+	st = scomm_did_twfe_event(p, leads, lags, &t);
+	if (st != SCOMM_OK)
+		DidError(st, NULL, what);
+	for (e = -leads; e <= lags; e++)
+	{
+		Datum		values[7];
+		bool		nulls[7] = {0};
+
+		values[0] = Int32GetDatum(e);
+		values[6] = BoolGetDatum(e == -leads || e == lags);
+		if (e == -1)
+		{
+			values[1] = Float8GetDatum(0.0);
+			nulls[2] = nulls[3] = nulls[4] = nulls[5] = true;
+		}
+		else
+		{
+			double		pval,
+						crit;
+
+			if (k >= t->k || t->event_time[k] != e)
+				elog(ERROR, "twfe_event_study: coefficient for relative period %d missing", e);
+			TTest(t->coef[k], t->se[k], t->n_clusters - 1, alpha, &pval, &crit);
+			SetFloat(values, nulls, 1, t->coef[k]);
+			SetFloat(values, nulls, 2, t->se[k]);
+			SetFloat(values, nulls, 3, t->coef[k] - crit * t->se[k]);
+			SetFloat(values, nulls, 4, t->coef[k] + crit * t->se[k]);
+			SetFloat(values, nulls, 5, pval);
+			k++;
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	scomm_did_twfe_free(t);
+	scomm_did_panel_free(p);
+	return (Datum) 0;
+}

@@ -1,0 +1,15 @@
+/*
+ * did_glue.h: what the did_panel type (did_panel.c) offers the estimator
+ * functions (did_estimators.c).
+ */
+#ifndef SCOMM_DID_GLUE_H
+#define SCOMM_DID_GLUE_H
+
+#include "postgres.h"
+
+#include "did.h"
+
+/* The rows of a did_panel datum (flat or expanded); do not free or grow. */
+extern scomm_did_collector *DidPanelRows(Datum panel);
+
+#endif
