@@ -197,6 +197,7 @@ FinalizePanel(Datum panel, bool strict, const char *what)
 
 	memset(&diag, 0, sizeof(diag));
 	st = scomm_did_panel_finalize(rows, strict ? 1 : 0, &p, &diag);
+	scomm_did_collector_free(rows);
 	if (st != SCOMM_OK)
 		DidError(st, &diag, what);
 	if (p->n_dropped_unbalanced > 0)

@@ -9,7 +9,7 @@
 
 #include "did.h"
 
-/* The rows of a did_panel datum (flat or expanded); do not free or grow. */
+/* A private copy of the rows of a did_panel datum (flat or expanded). */
 extern scomm_did_collector *DidPanelRows(Datum panel);
 
 #endif

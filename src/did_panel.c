@@ -3,13 +3,14 @@
  * aggregate (the rows unit, period, first_period, outcome of a panel), its
  * text and binary I/O, and the transition and combine functions.
  *
- * On disk a did_panel is a varlena holding the core's binary encoding
- * (docs/did_core.md: "SCDP", version, row count, 24-byte big-endian rows in
- * canonical unit/period order).  While an aggregate runs, the state is an
- * expanded object owned by the aggregate's memory context: rows are appended
- * in place, and the object is flattened (sorted and encoded) only when it
- * has to leave the aggregate — stored, sent to the leader by a parallel
- * worker, or printed.
+ * Stored, a did_panel is a varlena: a format version, the row count and the
+ * rows as the core's scomm_did_row array (24 bytes, host byte order), so it
+ * is read without copying.  Its binary send/receive form is the core's
+ * portable big-endian encoding and its text form the core's text encoding
+ * (docs/did_core.md), both in canonical unit/period order.  While an
+ * aggregate runs, the state is an expanded object owned by the aggregate's
+ * memory context: rows are appended in place, and the object is flattened
+ * only when it leaves the aggregate (stored, or sent by a parallel worker).
  */
 #include "postgres.h"
 
@@ -28,17 +29,44 @@
 #include "did_glue.h"
 #include "period.h"
 
-/* bytes of the binary encoding before the rows, and per row */
-#define DID_CODEC_HEADER 16
-#define DID_CODEC_ROW 24
+#define DID_FLAT_VERSION 1
+
+typedef struct DidPanelFlat
+{
+	int32		vl_len_;		/* varlena header */
+	uint16		version;
+	uint16		flags;			/* 0 */
+	uint64		n_rows;
+	scomm_did_row rows[FLEXIBLE_ARRAY_MEMBER];
+} DidPanelFlat;
+
+#define FLAT_SIZE(n) (offsetof(DidPanelFlat, rows) + (Size) (n) * sizeof(scomm_did_row))
+#define MAX_FLAT_ROWS ((MaxAllocSize - offsetof(DidPanelFlat, rows)) / sizeof(scomm_did_row))
+
+StaticAssertDecl(sizeof(scomm_did_row) == 24, "scomm_did_row must be 24 bytes");
+StaticAssertDecl(offsetof(DidPanelFlat, rows) % 8 == 0, "rows must be 8-byte aligned");
+
+/*
+ * The expanded form keeps rows in blocks of BLOCK_ROWS, so that growing never
+ * copies what was collected; flattening copies each row once.
+ */
+#define BLOCK_ROWS 4096
 
 typedef struct DidPanelExpanded
 {
 	ExpandedObjectHeader hdr;
-	scomm_did_collector *rows;	/* in hdr.eoh_context */
-	unsigned char *flat;		/* encoding cached by get_flat_size */
-	size_t		flat_len;
+	uint64		n_rows;
+	int			n_blocks;		/* blocks in use; all but the last are full */
+	int			max_blocks;
+	scomm_did_row **blocks;		/* in hdr.eoh_context */
 } DidPanelExpanded;
+
+/* a run of consecutive rows */
+typedef struct RowSpan
+{
+	const scomm_did_row *rows;
+	size_t		n;
+} RowSpan;
 
 static Size DidPanelFlatSize(ExpandedObjectHeader *eohptr);
 static void DidPanelFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size);
@@ -68,38 +96,26 @@ NewExpandedPanel(MemoryContext parent)
 	MemoryContext cxt = AllocSetContextCreate(parent, "did_panel",
 											  ALLOCSET_DEFAULT_SIZES);
 	DidPanelExpanded *p = MemoryContextAllocZero(cxt, sizeof(DidPanelExpanded));
-	MemoryContext old;
 
 	EOH_init_header(&p->hdr, &DidPanelMethods, cxt);
-	old = MemoryContextSwitchTo(cxt);
-	p->rows = scomm_did_collector_create();
-	MemoryContextSwitchTo(old);
-	if (p->rows == NULL)
-		PanelStatusError(SCOMM_ENOMEM, "creating");
 	return p;
 }
 
-/* Drop a cached flat encoding (the rows are about to change). */
-static void
-ForgetFlat(DidPanelExpanded *p)
+/* rows in block b of an expanded panel */
+static inline size_t
+BlockRows(const DidPanelExpanded *p, int b)
 {
-	if (p->flat != NULL)
-	{
-		pfree(p->flat);
-		p->flat = NULL;
-		p->flat_len = 0;
-	}
+	return b < p->n_blocks - 1 ? BLOCK_ROWS : p->n_rows - (uint64) b * BLOCK_ROWS;
 }
 
-/* Refuse panels whose flat form would exceed the 1 GB value limit. */
+/* Refuse panels whose stored form would exceed the 1 GB value limit. */
 static void
 CheckPanelSize(size_t rows)
 {
-	if (rows > (MaxAllocSize - VARHDRSZ - DID_CODEC_HEADER) / DID_CODEC_ROW)
+	if (rows > MAX_FLAT_ROWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("did_panel would exceed %zu rows",
-						(size_t) ((MaxAllocSize - VARHDRSZ - DID_CODEC_HEADER) / DID_CODEC_ROW)),
+				 errmsg("did_panel would exceed %zu rows", (size_t) MAX_FLAT_ROWS),
 				 errdetail("A stored value is limited to 1 GB."),
 				 errhint("Collect the panel per group of units, or aggregate rows first (e.g. by month).")));
 }
@@ -108,49 +124,69 @@ static Size
 DidPanelFlatSize(ExpandedObjectHeader *eohptr)
 {
 	DidPanelExpanded *p = (DidPanelExpanded *) eohptr;
-	MemoryContext old;
-	scomm_status st;
 
-	if (p->flat == NULL)
-	{
-		CheckPanelSize(p->rows->n_rows);
-		old = MemoryContextSwitchTo(p->hdr.eoh_context);
-		scomm_did_collector_sort(p->rows);
-		st = scomm_did_encode_binary(p->rows, &p->flat, &p->flat_len);
-		MemoryContextSwitchTo(old);
-		if (st != SCOMM_OK)
-			PanelStatusError(st, "encode");
-	}
-	return VARHDRSZ + p->flat_len;
+	CheckPanelSize(p->n_rows);
+	return FLAT_SIZE(p->n_rows);
 }
 
 static void
 DidPanelFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	DidPanelExpanded *p = (DidPanelExpanded *) eohptr;
+	DidPanelFlat *flat = (DidPanelFlat *) result;
+	scomm_did_row *dst = flat->rows;
+	int			b;
 
-	Assert(p->flat != NULL && allocated_size == VARHDRSZ + p->flat_len);
-	SET_VARSIZE(result, allocated_size);
-	memcpy(VARDATA(result), p->flat, p->flat_len);
+	Assert(allocated_size == FLAT_SIZE(p->n_rows));
+	SET_VARSIZE(flat, allocated_size);
+	flat->version = DID_FLAT_VERSION;
+	flat->flags = 0;
+	flat->n_rows = p->n_rows;
+	for (b = 0; b < p->n_blocks; b++)
+	{
+		memcpy(dst, p->blocks[b], BlockRows(p, b) * sizeof(scomm_did_row));
+		dst += BlockRows(p, b);
+	}
 }
 
-/* Decode a flat did_panel into a collector in the current context. */
-static scomm_did_collector *
-DecodeFlat(struct varlena *flat)
+/* A flat did_panel made from rows (sorted first: stored values are canonical). */
+static DidPanelFlat *
+FlatFromCollector(scomm_did_collector *c)
 {
-	scomm_did_collector *c = NULL;
-	scomm_status st;
+	DidPanelFlat *flat;
 
-	st = scomm_did_decode_binary((const unsigned char *) VARDATA_ANY(flat),
-								 VARSIZE_ANY_EXHDR(flat), &c);
-	if (st == SCOMM_ECORRUPT || st == SCOMM_EINVAL)
+	CheckPanelSize(c->n_rows);
+	scomm_did_collector_sort(c);
+	flat = palloc(FLAT_SIZE(c->n_rows));
+	SET_VARSIZE(flat, FLAT_SIZE(c->n_rows));
+	flat->version = DID_FLAT_VERSION;
+	flat->flags = 0;
+	flat->n_rows = c->n_rows;
+	if (c->n_rows > 0)
+		memcpy(flat->rows, c->rows, c->n_rows * sizeof(scomm_did_row));
+	return flat;
+}
+
+/* Check a stored did_panel: header and size, and finite outcomes if asked. */
+static DidPanelFlat *
+CheckFlat(struct varlena *v, bool check_values)
+{
+	DidPanelFlat *flat = (DidPanelFlat *) v;
+	Size		size = VARSIZE(v);
+	uint64		i;
+
+	if (size < offsetof(DidPanelFlat, rows) || flat->version != DID_FLAT_VERSION ||
+		flat->flags != 0 || flat->n_rows > MAX_FLAT_ROWS || size != FLAT_SIZE(flat->n_rows))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid did_panel value of %zu bytes",
-						(size_t) VARSIZE_ANY_EXHDR(flat))));
-	if (st != SCOMM_OK)
-		PanelStatusError(st, "decode");
-	return c;
+				 errmsg("invalid did_panel value of %zu bytes", (size_t) size)));
+	for (i = 0; check_values && i < flat->n_rows; i++)
+		if (!isfinite(flat->rows[i].y))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("invalid did_panel value: outcome of unit " INT64_FORMAT " is not finite",
+							flat->rows[i].unit)));
+	return flat;
 }
 
 /* Is this datum one of our expanded panels (read-write or read-only)? */
@@ -167,38 +203,111 @@ AsExpanded(Datum d)
 	return NULL;
 }
 
-/* The rows of a did_panel datum, in the current memory context (read only). */
+/*
+ * The rows of a did_panel datum (expanded or stored) as runs, without
+ * copying them: one run for a stored panel, one per block otherwise.
+ * Returns the number of runs; *spans is palloc'd.
+ */
+static int
+GetSpans(Datum d, bool check_values, RowSpan **spans)
+{
+	DidPanelExpanded *p = AsExpanded(d);
+	int			b;
+
+	if (p != NULL)
+	{
+		*spans = palloc(sizeof(RowSpan) * Max(p->n_blocks, 1));
+		for (b = 0; b < p->n_blocks; b++)
+		{
+			(*spans)[b].rows = p->blocks[b];
+			(*spans)[b].n = BlockRows(p, b);
+		}
+		return p->n_blocks;
+	}
+	else
+	{
+		DidPanelFlat *flat = CheckFlat(PG_DETOAST_DATUM(d), check_values);
+
+		*spans = palloc(sizeof(RowSpan));
+		(*spans)[0].rows = flat->rows;
+		(*spans)[0].n = flat->n_rows;
+		return 1;
+	}
+}
+
+/* A private copy of the rows of a did_panel datum, to sort and finalize. */
 scomm_did_collector *
 DidPanelRows(Datum d)
 {
-	DidPanelExpanded *p = AsExpanded(d);
+	RowSpan    *spans;
+	int			n = GetSpans(d, true, &spans),
+				i;
+	scomm_did_collector *c = scomm_did_collector_create();
 
-	if (p != NULL)
-		return p->rows;
-	return DecodeFlat(PG_DETOAST_DATUM(d));
+	if (c == NULL)
+		PanelStatusError(SCOMM_ENOMEM, "copying");
+	for (i = 0; i < n; i++)
+	{
+		scomm_did_collector view;
+		scomm_status st;
+
+		view.n_rows = view.capacity = spans[i].n;
+		view.rows = (scomm_did_row *) spans[i].rows;
+		st = scomm_did_collector_merge(c, &view);
+		if (st != SCOMM_OK)
+			PanelStatusError(st, "copy");
+	}
+	pfree(spans);
+	return c;
+}
+
+/* Append rows to an expanded panel, filling its last block and adding new ones. */
+static void
+AppendRows(DidPanelExpanded *p, const scomm_did_row *rows, size_t n)
+{
+	CheckPanelSize(p->n_rows + n);
+	while (n > 0)
+	{
+		size_t		used = p->n_blocks > 0 ? BlockRows(p, p->n_blocks - 1) : BLOCK_ROWS;
+		size_t		k;
+
+		if (used == BLOCK_ROWS)
+		{
+			if (p->n_blocks == p->max_blocks)
+			{
+				int			m = p->max_blocks < 16 ? 16 : p->max_blocks * 2;
+
+				p->blocks = p->blocks == NULL ?
+					MemoryContextAlloc(p->hdr.eoh_context, m * sizeof(scomm_did_row *)) :
+					repalloc(p->blocks, m * sizeof(scomm_did_row *));
+				p->max_blocks = m;
+			}
+			p->blocks[p->n_blocks++] =
+				MemoryContextAlloc(p->hdr.eoh_context, BLOCK_ROWS * sizeof(scomm_did_row));
+			used = 0;
+		}
+		k = Min(n, BLOCK_ROWS - used);
+		memcpy(p->blocks[p->n_blocks - 1] + used, rows, k * sizeof(scomm_did_row));
+		p->n_rows += k;
+		rows += k;
+		n -= k;
+	}
 }
 
 /* Append the rows of a did_panel datum to an expanded panel. */
 static void
 MergeInto(DidPanelExpanded *dst, Datum src)
 {
-	DidPanelExpanded *e = AsExpanded(src);
-	scomm_did_collector *rows;
-	MemoryContext old;
-	scomm_status st;
+	RowSpan    *spans;
+	int			n,
+				i;
 
-	if (e == dst)
+	if (AsExpanded(src) == dst)
 		elog(ERROR, "cannot merge a did_panel into itself");
-	rows = e ? e->rows : DecodeFlat(PG_DETOAST_DATUM(src));
-	CheckPanelSize(dst->rows->n_rows + rows->n_rows);
-	ForgetFlat(dst);
-	old = MemoryContextSwitchTo(dst->hdr.eoh_context);
-	st = scomm_did_collector_merge(dst->rows, rows);
-	MemoryContextSwitchTo(old);
-	if (st != SCOMM_OK)
-		PanelStatusError(st, "merge");
-	if (e == NULL)
-		scomm_did_collector_free(rows);
+	n = GetSpans(src, true, &spans);
+	for (i = 0; i < n; i++)
+		AppendRows(dst, spans[i].rows, spans[i].n);
+	pfree(spans);
 }
 
 /*
@@ -237,31 +346,35 @@ StateForUpdate(FunctionCallInfo fcinfo)
 	return NewExpandedPanel(aggcxt);
 }
 
-/* Add one row to an expanded panel; a NULL outcome leaves the row out. */
-static void
+/* Add one row to an expanded panel (the outcome is not NULL). */
+static inline void
 AddRow(DidPanelExpanded *p, int64 unit, int32 period, int32 first_period,
 	   double y)
 {
-	scomm_did_diag diag;
-	MemoryContext old;
-	scomm_status st;
+	scomm_did_row row;
 
-	if (unlikely(p->rows->n_rows >= p->rows->capacity))
-		CheckPanelSize(p->rows->n_rows + 1);
-	ForgetFlat(p);
-	old = MemoryContextSwitchTo(p->hdr.eoh_context);
-	st = scomm_did_collector_add(p->rows, unit, period, first_period, y, &diag);
-	MemoryContextSwitchTo(old);
-	if (unlikely(st != SCOMM_OK))
+	if (unlikely(!isfinite(y)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("did_panel outcome of unit " INT64_FORMAT " in period %d is %s",
+						unit, period, isnan(y) ? "NaN" : "infinite"),
+				 errhint("Outcomes must be finite numbers; leave a missing outcome NULL.")));
+	if (likely(p->n_rows % BLOCK_ROWS != 0))
 	{
-		if (st == SCOMM_EINVAL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("did_panel outcome of unit " INT64_FORMAT " in period %d is %s",
-							unit, period, isnan(y) ? "NaN" : "infinite"),
-					 errhint("Outcomes must be finite numbers; leave a missing outcome NULL.")));
-		PanelStatusError(st, "grow");
+		scomm_did_row *r = p->blocks[p->n_blocks - 1] + p->n_rows % BLOCK_ROWS;
+
+		r->unit = unit;
+		r->period = period;
+		r->first_period = first_period;
+		r->y = y;
+		p->n_rows++;
+		return;
 	}
+	row.unit = unit;
+	row.period = period;
+	row.first_period = first_period;
+	row.y = y;
+	AppendRows(p, &row, 1);
 }
 
 static void
@@ -395,26 +508,6 @@ did_panel_merge(PG_FUNCTION_ARGS)
 
 /* ---- I/O ---------------------------------------------------------------- */
 
-static struct varlena *
-FlatFromCollector(scomm_did_collector *c)
-{
-	unsigned char *bytes;
-	size_t		len;
-	struct varlena *v;
-	scomm_status st;
-
-	CheckPanelSize(c->n_rows);
-	scomm_did_collector_sort(c);
-	st = scomm_did_encode_binary(c, &bytes, &len);
-	if (st != SCOMM_OK)
-		PanelStatusError(st, "encode");
-	v = palloc(VARHDRSZ + len);
-	SET_VARSIZE(v, VARHDRSZ + len);
-	memcpy(VARDATA(v), bytes, len);
-	pfree(bytes);
-	return v;
-}
-
 PG_FUNCTION_INFO_V1(did_panel_in);
 Datum
 did_panel_in(PG_FUNCTION_ARGS)
@@ -439,22 +532,11 @@ PG_FUNCTION_INFO_V1(did_panel_out);
 Datum
 did_panel_out(PG_FUNCTION_ARGS)
 {
-	Datum		d = PG_GETARG_DATUM(0);
-	DidPanelExpanded *e = AsExpanded(d);
-	scomm_did_collector *c = e ? e->rows : DecodeFlat(PG_DETOAST_DATUM(d));
+	scomm_did_collector *c = DidPanelRows(PG_GETARG_DATUM(0));
 	char	   *text = NULL;
 	scomm_status st;
 
-	if (e != NULL)
-	{
-		/* sorting changes no value, only the order the rows are kept in */
-		MemoryContext old = MemoryContextSwitchTo(e->hdr.eoh_context);
-
-		scomm_did_collector_sort(c);
-		MemoryContextSwitchTo(old);
-	}
-	else
-		scomm_did_collector_sort(c);
+	scomm_did_collector_sort(c);
 	st = scomm_did_encode_text(c, &text);
 	if (st != SCOMM_OK)
 		PanelStatusError(st, "print");
@@ -487,12 +569,19 @@ PG_FUNCTION_INFO_V1(did_panel_send);
 Datum
 did_panel_send(PG_FUNCTION_ARGS)
 {
-	struct varlena *flat = PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-	bytea	   *out = palloc(VARSIZE_ANY(flat));
+	scomm_did_collector *c = DidPanelRows(PG_GETARG_DATUM(0));
+	unsigned char *bytes;
+	size_t		len;
+	bytea	   *out;
+	scomm_status st;
 
-	/* the stored form is the binary encoding, already canonical */
-	SET_VARSIZE(out, VARSIZE_ANY(flat));
-	memcpy(VARDATA(out), VARDATA_ANY(flat), VARSIZE_ANY_EXHDR(flat));
+	scomm_did_collector_sort(c);
+	st = scomm_did_encode_binary(c, &bytes, &len);
+	if (st != SCOMM_OK)
+		PanelStatusError(st, "encode");
+	out = palloc(VARHDRSZ + len);
+	SET_VARSIZE(out, VARHDRSZ + len);
+	memcpy(VARDATA(out), bytes, len);
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -501,7 +590,12 @@ PG_FUNCTION_INFO_V1(did_panel_rows);
 Datum
 did_panel_rows(PG_FUNCTION_ARGS)
 {
-	scomm_did_collector *c = DidPanelRows(PG_GETARG_DATUM(0));
+	RowSpan    *spans;
+	int			n = GetSpans(PG_GETARG_DATUM(0), false, &spans),
+				i;
+	int64		rows = 0;
 
-	PG_RETURN_INT64((int64) c->n_rows);
+	for (i = 0; i < n; i++)
+		rows += spans[i].n;
+	PG_RETURN_INT64(rows);
 }

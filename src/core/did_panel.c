@@ -54,7 +54,7 @@ Reserve(scomm_did_collector *c, size_t need)
 			return SCOMM_ENOMEM;
 		cap *= 2;
 	}
-	rows = scomm_core_alloc(cap * sizeof(scomm_did_row));
+	rows = scomm_core_alloc_raw(cap * sizeof(scomm_did_row));
 	if (rows == NULL)
 		return SCOMM_ENOMEM;
 	if (c->n_rows > 0)

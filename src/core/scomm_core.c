@@ -26,6 +26,17 @@ scomm_core_alloc(size_t n)
 	return p;
 }
 
+/* Allocate n bytes without zeroing them (for buffers filled at once). */
+void *
+scomm_core_alloc_raw(size_t n)
+{
+	if (n == 0)
+		n = 1;
+	if (scomm_core_alloc_hook == NULL)
+		return malloc(n);
+	return scomm_core_alloc_hook(n);
+}
+
 /* Free memory from scomm_core_alloc; NULL is allowed. */
 void
 scomm_core_free(void *p)

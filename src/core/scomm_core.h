@@ -35,6 +35,8 @@ extern scomm_interrupt_fn scomm_core_interrupt_hook;
 
 /* allocate n bytes (zeroed); NULL on failure */
 extern void *scomm_core_alloc(size_t n);
+/* allocate n bytes, not zeroed; NULL on failure */
+extern void *scomm_core_alloc_raw(size_t n);
 extern void scomm_core_free(void *p);
 extern int	scomm_core_interrupted(void);
 

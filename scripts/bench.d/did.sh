@@ -1,0 +1,84 @@
+# scripts/bench did (sourced by scripts/bench): a simulated panel of 3,000
+# counties x 120 months with 50 monthly activation cohorts (10% never
+# activated), then, measured in one run:
+#   did_panel collection against SELECT count(*) of the same table (target <= 3)
+#   att_gt + the four aggregations, analytic SEs, never- and not-yet-treated (<= 2 s)
+#   999 multiplier-bootstrap draws of the event study (<= 5 s)
+#   the backend's peak memory, and the coverage of the 95% intervals over
+#   repeated simulated panels with a known effect
+units="${SCOMM_BENCH_UNITS:-3000}"
+periods="${SCOMM_BENCH_PERIODS:-120}"
+replicates="${SCOMM_BENCH_REPLICATES:-200}"
+
+log "simulating $units units x $periods periods, 50 cohorts"
+psql -X -q -v ON_ERROR_STOP=1 <<SQL
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS bench_did, bench_did_panel;
+CREATE UNLOGGED TABLE bench_did AS
+SELECT unit, period, first_period, outcome
+FROM scomm.simulate_panel($units, $periods, seed => 1, cohorts => 50, never_share => 0.1,
+                          effect => 1, effect_growth => 0.02, noise => 1);
+VACUUM ANALYZE bench_did;
+SQL
+
+log "timing (fastest of $reps runs each)"
+psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
+SET search_path = public, scomm;
+SET client_min_messages = warning;
+\i $SCOMM_ROOT/scripts/bench.d/best_ms.sql
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE timing (what text, ms float8);
+INSERT INTO timing SELECT 'count(*)', pg_temp.best_ms('SELECT count(*) FROM bench_did', $reps);
+INSERT INTO timing SELECT 'did_panel', pg_temp.best_ms(
+	'SELECT rows(did_panel(unit, period, outcome, first_period)) FROM bench_did', $reps);
+CREATE TABLE bench_did_panel AS
+SELECT did_panel(unit, period, outcome, first_period) AS panel FROM bench_did;
+INSERT INTO timing SELECT 'att_gt + 4 aggregations, not yet treated', pg_temp.best_ms(\$q\$
+	SELECT (SELECT count(*) FROM att_gt(p)),
+	       (SELECT count(*) FROM att_aggregate(p, 'simple')),
+	       (SELECT count(*) FROM att_aggregate(p, 'dynamic')),
+	       (SELECT count(*) FROM att_aggregate(p, 'group')),
+	       (SELECT count(*) FROM att_aggregate(p, 'calendar'))
+	FROM (SELECT panel AS p FROM bench_did_panel) s\$q\$, $reps);
+INSERT INTO timing SELECT 'att_gt + 4 aggregations, never treated', pg_temp.best_ms(\$q\$
+	SELECT (SELECT count(*) FROM att_gt(p, 'nevertreated')),
+	       (SELECT count(*) FROM att_aggregate(p, 'simple', 'nevertreated')),
+	       (SELECT count(*) FROM att_aggregate(p, 'dynamic', 'nevertreated')),
+	       (SELECT count(*) FROM att_aggregate(p, 'group', 'nevertreated')),
+	       (SELECT count(*) FROM att_aggregate(p, 'calendar', 'nevertreated'))
+	FROM (SELECT panel AS p FROM bench_did_panel) s\$q\$, $reps);
+INSERT INTO timing SELECT 'event study, 999 bootstrap draws', pg_temp.best_ms(\$q\$
+	SELECT count(*) FROM att_aggregate((SELECT panel FROM bench_did_panel), 'dynamic',
+	                                   bootstrap => 999, seed => 1)\$q\$, $reps);
+INSERT INTO timing SELECT 'twfe_event_study (12 leads, 24 lags)', pg_temp.best_ms(\$q\$
+	SELECT count(*) FROM twfe_event_study((SELECT panel FROM bench_did_panel), 12, 24)\$q\$, $reps);
+SELECT what, round(ms::numeric, 1) AS ms FROM timing;
+SELECT 'did_panel / count(*)' AS measure,
+       round(((SELECT ms FROM timing WHERE what = 'did_panel') / (SELECT ms FROM timing WHERE what = 'count(*)'))::numeric, 2) AS measured,
+       '<= 3' AS target
+UNION ALL
+SELECT 'att_gt + 4 aggregations, not yet treated (s)',
+       round(((SELECT ms FROM timing WHERE what LIKE 'att_gt + 4 aggregations, not%') / 1000)::numeric, 2), '<= 2'
+UNION ALL
+SELECT 'event study with 999 bootstrap draws (s)',
+       round(((SELECT ms FROM timing WHERE what LIKE 'event study%') / 1000)::numeric, 2), '<= 5';
+SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') FROM 'VmHWM:\s*(\d+ kB)')
+       AS backend_peak_memory, pg_size_pretty(pg_column_size(panel)::bigint) AS stored_panel
+FROM bench_did_panel;
+SQL
+
+log "coverage of the 95% intervals: $replicates simulated panels (200 units x 8 periods, true ATT 1)"
+psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
+SET search_path = public, scomm;
+SET client_min_messages = warning;
+SELECT count(*) AS panels,
+       round(avg((ci_low <= 1 AND 1 <= ci_high)::int)::numeric, 3) AS coverage_att_gt_simple,
+       '0.95 +- 0.03' AS expected,
+       round(avg(estimate)::numeric, 3) AS mean_estimate
+FROM generate_series(1, $replicates) s,
+     LATERAL att_aggregate((SELECT did_panel(unit, period, outcome, first_period)
+                            FROM simulate_panel(200, 8, seed => s, cohorts => 3, never_share => 0.3,
+                                                effect => 1, noise => 1))) a
+WHERE a.label IS NULL;
+SQL
+psql -X -q -c "DROP TABLE bench_did, bench_did_panel"
