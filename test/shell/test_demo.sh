@@ -40,5 +40,12 @@ for fy in 2009 2010 2011 2012 2013; do
 done
 # the published per-year figures (SOURCES.md of the activation file)
 expect "published 2011 count" 1099 "$(cell 2 '^2011$')"
+# the event study: periods 2006-2012 are kept (2013, the last cohort, is the
+# control until then), cohorts 2008-2012, varying base from 2007: e = -5 .. 4
+got=$(printf '%s\n' "$out" | awk -F'|' '/^Event study/ { f = 1; next } f && /^$/ { f = 0 }
+	f && NF == 5 { gsub(/ /, "", $1); if ($1 ~ /^-?[0-9]+$/) print $1 }' | paste -sd' ')
+expect "event times of the DiD event study" "-5 -4 -3 -2 -1 0 1 2 3 4" "$got"
+got=$(printf '%s\n' "$out" | grep -c "^ group-time ATT\|^ two-way fixed effects\|^ naive: mean after" || true)
+expect "overall estimates printed" 3 "$got"
 printf '%s\n' "$out" | grep -q "psql -h" || { echo "  the demo does not say how to connect"; fail=1; }
 exit $fail
