@@ -4,6 +4,7 @@
 # build_install    builds the extension and installs it when the build changed
 # cluster_start    starts a private PostgreSQL 15 cluster as the postgres user
 # cluster_stop     stops it (registered on EXIT by cluster_start)
+# node_start/node_stop  more clusters (shards) listening on 127.0.0.1; the caller stops them
 
 set -euo pipefail
 
@@ -95,4 +96,23 @@ cluster_stop() {
 		log "stopping the private cluster in $SCOMM_RUN_DIR"
 		cluster_stop_dir "$SCOMM_RUN_DIR"
 	fi
+}
+
+# node_start DIR PORT: another throwaway cluster in DIR, listening on
+# 127.0.0.1:PORT (trust authentication) and on a socket in DIR.  No trap is
+# set: the caller stops it with node_stop DIR.
+node_start() {
+	local dir="$1" port="$2"
+	cluster_stop_dir "$dir"
+	as_root rm -rf "$dir"
+	mkdir -p "$dir"
+	chown postgres: "$dir" 2>/dev/null || true
+	run_as_postgres initdb -D "$dir/data" -U postgres --auth=trust \
+		--encoding=UTF8 --locale=C.UTF-8 >/dev/null
+	run_as_postgres pg_ctl -D "$dir/data" -l "$dir/server.log" -w \
+		-o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+}
+
+node_stop() {
+	cluster_stop_dir "$1"
 }
