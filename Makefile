@@ -39,6 +39,27 @@ test/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/tap.h
 
 unit: $(UNIT_BINS)
 
-EXTRA_CLEAN = $(UNIT_BINS) results/ regression.diffs regression.out
+# The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
+SAN_BINS   = $(patsubst test/unit/%,test/unit/san/%,$(UNIT_BINS))
+SAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -Wall -std=gnu99 -Isrc/core $(GSL_CFLAGS)
 
-.PHONY: unit
+test/unit/san/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/tap.h
+	@mkdir -p test/unit/san
+	$(CC) $(SAN_CFLAGS) -o $@ $< $(CORE_SRCS) $(GSL_LIBS) -lm
+
+unit-sanitize: $(SAN_BINS)
+
+# libFuzzer harnesses of the core's decoders (clang); run them with scripts/fuzz
+FUZZ_SRCS   = $(sort $(wildcard test/fuzz/fuzz_*.c))
+FUZZ_BINS   = $(FUZZ_SRCS:.c=)
+FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc/core $(GSL_CFLAGS)
+
+test/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(CORE_SRCS) $(wildcard src/core/*.h)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(GSL_LIBS) -lm
+
+fuzz: $(FUZZ_BINS)
+
+EXTRA_CLEAN = $(UNIT_BINS) $(FUZZ_BINS) test/unit/san results/ regression.diffs regression.out
+
+.PHONY: unit unit-sanitize fuzz

@@ -14,7 +14,7 @@ PG_BINDIR="${SCOMM_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
 export PATH="$PG_BINDIR:$PATH"
 
 SCOMM_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3
-	libgsl-dev gcc make gnuplot-nox)
+	libgsl-dev gcc make gnuplot-nox clang)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
