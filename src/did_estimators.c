@@ -537,6 +537,12 @@ scomm_pretest(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("pretest: no pre-treatment group-time cell has a standard error"),
 				 errhint("The test needs cohorts observed before their first treated period.")));
+	if (st == SCOMM_ETOOBIG)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("pretest: more than %d pre-treatment cells to test jointly",
+						SCOMM_DID_PRETEST_MAX_CELLS),
+				 errhint("Restrict the test to the cells closest to treatment with leads => k.")));
 	if (st != SCOMM_OK)
 		DidError(st, NULL, what);
 	FreeFit(&f);

@@ -274,7 +274,12 @@ typedef struct scomm_did_pretest
 
 extern scomm_status scomm_did_pretest_wald(const scomm_did_attgt *a,
 										   scomm_did_pretest *out);
-/* the same over the pre cells with 1 <= group - period <= leads (all: -1) */
+/*
+ * The same over the pre cells with 1 <= group - period <= leads (all: -1).
+ * More than SCOMM_DID_PRETEST_MAX_CELLS cells: SCOMM_ETOOBIG (the dense
+ * covariance matrix and its factorization grow with the square and the cube).
+ */
+#define SCOMM_DID_PRETEST_MAX_CELLS 1000
 extern scomm_status scomm_did_pretest_wald_leads(const scomm_did_attgt *a,
 												 int leads,
 												 scomm_did_pretest *out);

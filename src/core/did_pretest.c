@@ -15,7 +15,7 @@
 
 #include "did_int.h"
 
-#define UNIT_BLOCK 256
+#define UNIT_BLOCK 32
 
 /* V += M'M / n for the IF of cells pre over units [u0, u1). */
 static void
@@ -127,6 +127,11 @@ scomm_did_pretest_wald_leads(const scomm_did_attgt *a, int leads,
 	{
 		scomm_core_free(pre);
 		return SCOMM_EEMPTY;
+	}
+	if (q > SCOMM_DID_PRETEST_MAX_CELLS)
+	{
+		scomm_core_free(pre);
+		return SCOMM_ETOOBIG;
 	}
 	if ((vbuf = scomm_core_alloc((size_t) q * q * sizeof(double))) == NULL)
 	{

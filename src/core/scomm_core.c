@@ -77,6 +77,8 @@ scomm_status_message(scomm_status status)
 			return "malformed serialized state";
 		case SCOMM_CANCELLED:
 			return "cancelled";
+		case SCOMM_ETOOBIG:
+			return "request too large";
 	}
 	return "unknown status";
 }

@@ -21,7 +21,8 @@ typedef enum scomm_status
 	SCOMM_ENOCONV,				/* iteration did not converge */
 	SCOMM_EEMPTY,				/* no usable data */
 	SCOMM_ECORRUPT,				/* malformed serialized state */
-	SCOMM_CANCELLED				/* interrupted by the caller */
+	SCOMM_CANCELLED,			/* interrupted by the caller */
+	SCOMM_ETOOBIG				/* request beyond a documented size limit */
 } scomm_status;
 
 /* Memory and interrupt hooks; defaults are malloc/free and "never". */
