@@ -245,6 +245,9 @@ SELECT pg_temp.error($q$SELECT * FROM twfe((SELECT panel FROM mp), alpha => 1.5)
 SELECT pg_temp.error($q$SELECT * FROM pretest((SELECT did_panel(u, t, u + t * 1.0, CASE WHEN u < 5 THEN 2004 END)
                        FROM generate_series(1, 10) u, generate_series(2003, 2005) t), 'nevertreated')$q$);
 SELECT pg_temp.error($q$SELECT * FROM twfe((SELECT did_panel(u, t, u + t * 1.0, 2005) FROM generate_series(1, 10) u, generate_series(2003, 2006) t))$q$);
+-- a pre-test over more than 1,000 cells is refused before its dense matrix is built
+SELECT pg_temp.error($q$SELECT * FROM pretest((SELECT did_panel(unit, period, outcome, first_period)
+                       FROM simulate_panel(200, 80, seed => 1, cohorts => 40, never_share => 0.1)))$q$);
 -- a long bootstrap stops at statement_timeout
 SET statement_timeout = '300ms';
 SELECT pg_temp.error($q$SELECT count(*) FROM att_aggregate((SELECT panel FROM par), 'dynamic', 'nevertreated', bootstrap => 1000000)$q$);
