@@ -22,11 +22,12 @@ extern scomm_lca_table *lca_patterns_table(Datum d, bool *owned);
 
 /*
  * Read an int[] of answers (NULL element = missing = 0, categories 1..255)
- * into answers[SCOMM_LCA_MAX_ITEMS]; returns the number of items.  An empty
+ * into answers[SCOMM_LCA_MAX_ITEMS], one byte each; returns the number of
+ * items.  An empty
  * or multi-dimensional array, too many items or a category out of range:
  * ERROR 22023 (54000 for too many items).
  */
-extern int	lca_read_items(Datum d, int *answers);
+extern int	lca_read_items(Datum d, unsigned char *answers);
 
 /* ERROR with the SQLSTATE of a core status (returns on SCOMM_OK). */
 extern void lca_check_status(scomm_status st, const char *what);

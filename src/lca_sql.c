@@ -83,67 +83,105 @@ lca_check_status(scomm_status st, const char *what)
 			 errmsg("unexpected status %d while %s", (int) st, what)));
 }
 
-int
-lca_read_items(Datum d, int *answers)
+/* Report the first element of data (no NULLs) outside 1..255. */
+static void
+CategoryOutOfRange(const char *data, const bits8 *bitmap, int n)
 {
-	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
-	union
-	{
-		int64		align;
-		char		buf[VARHDRSZ + 128];
-	}			local;
-	ArrayType  *a;
-	const int32 *data;
-	const bits8 *bitmap;
-	int			n,
-				j;
+	int			j;
 
-	if (VARATT_IS_SHORT(raw))
-	{
-		/* a small inline array: align it on the stack instead of palloc */
-		Size		len = VARSIZE_SHORT(raw) - VARHDRSZ_SHORT;
-
-		memcpy(local.buf + VARHDRSZ, VARDATA_SHORT(raw), len);
-		SET_VARSIZE(local.buf, VARHDRSZ + len);
-		a = (ArrayType *) local.buf;
-	}
-	else
-		a = DatumGetArrayTypeP(d);
-	Assert(ARR_ELEMTYPE(a) == INT4OID);
-	if (ARR_NDIM(a) == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("response pattern has no items"),
-				 errhint("Pass the answers as an int[] with one element per item.")));
-	if (ARR_NDIM(a) != 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("response pattern must be a one-dimensional array, not %d-dimensional", ARR_NDIM(a))));
-	n = ARR_DIMS(a)[0];
-	if (n > SCOMM_LCA_MAX_ITEMS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("response pattern has %d items; at most %d are supported", n, SCOMM_LCA_MAX_ITEMS)));
-	data = (const int32 *) ARR_DATA_PTR(a);
-	bitmap = ARR_NULLBITMAP(a);
 	for (j = 0; j < n; j++)
 	{
 		int32		v;
 
 		if (bitmap != NULL && !(bitmap[j >> 3] & (1 << (j & 7))))
-		{
-			answers[j] = 0;
 			continue;
-		}
-		v = *data++;
+		memcpy(&v, data, sizeof(v));
+		data += sizeof(v);
 		if (v < 1 || v > SCOMM_LCA_MAX_CATEGORY)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("category %d of item %d is out of range", v, j + 1),
 					 errhint("Categories are 1 to %d; write a missing answer as NULL.",
 							 SCOMM_LCA_MAX_CATEGORY)));
-		answers[j] = v;
 	}
+}
+
+/*
+ * The array is read where it lies, also when it is stored with a short
+ * (1-byte) header and therefore unaligned: the header fields and elements
+ * are copied out with memcpy, so a small inline array costs no palloc.
+ */
+int
+lca_read_items(Datum d, unsigned char *answers)
+{
+	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
+	const char *body;
+	const char *data;
+	const bits8 *bitmap;
+	int32		ndim,
+				dataoffset,
+				n;
+	uint32		bad = 0;
+	int			j;
+
+	if (VARATT_IS_EXTERNAL(raw) || VARATT_IS_COMPRESSED(raw))
+		raw = (struct varlena *) DatumGetArrayTypeP(d);
+	/* body + (offset - VARHDRSZ) is the field at offset of an ArrayType */
+	body = VARDATA_ANY(raw);
+	memcpy(&ndim, body + offsetof(ArrayType, ndim) - VARHDRSZ, sizeof(int32));
+	memcpy(&dataoffset, body + offsetof(ArrayType, dataoffset) - VARHDRSZ, sizeof(int32));
+	if (ndim == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("response pattern has no items"),
+				 errhint("Pass the answers as an int[] with one element per item.")));
+	if (ndim != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("response pattern must be a one-dimensional array, not %d-dimensional", ndim)));
+	memcpy(&n, body + sizeof(ArrayType) - VARHDRSZ, sizeof(int32));
+	if (n > SCOMM_LCA_MAX_ITEMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("response pattern has %d items; at most %d are supported", n, SCOMM_LCA_MAX_ITEMS)));
+	if (dataoffset == 0)
+	{
+		/* no NULLs: one pass, range checked all at once */
+		data = body + ARR_OVERHEAD_NONULLS(1) - VARHDRSZ;
+		for (j = 0; j < n; j++)
+		{
+			int32		v;
+
+			memcpy(&v, data + j * sizeof(int32), sizeof(int32));
+			bad |= (uint32) (v - 1) > (uint32) (SCOMM_LCA_MAX_CATEGORY - 1);
+			answers[j] = (unsigned char) v;
+		}
+		if (bad)
+			CategoryOutOfRange(data, NULL, n);
+		return n;
+	}
+	bitmap = (const bits8 *) (body + sizeof(ArrayType) + 2 * sizeof(int) - VARHDRSZ);
+	data = body + dataoffset - VARHDRSZ;
+	{
+		const char *p = data;
+
+		for (j = 0; j < n; j++)
+		{
+			int32		v;
+
+			if (!(bitmap[j >> 3] & (1 << (j & 7))))
+			{
+				answers[j] = 0;
+				continue;
+			}
+			memcpy(&v, p, sizeof(int32));
+			p += sizeof(int32);
+			bad |= (uint32) (v - 1) > (uint32) (SCOMM_LCA_MAX_CATEGORY - 1);
+			answers[j] = (unsigned char) v;
+		}
+	}
+	if (bad)
+		CategoryOutOfRange(data, bitmap, n);
 	return n;
 }
 
@@ -592,14 +630,17 @@ lca_items(PG_FUNCTION_ARGS)
 static void
 Classify(const scomm_lca_model *m, Datum items, double *post, int *modal)
 {
+	unsigned char bytes[SCOMM_LCA_MAX_ITEMS];
 	int			answers[SCOMM_LCA_MAX_ITEMS];
-	int			n = lca_read_items(items, answers);
+	int			n = lca_read_items(items, bytes);
 	int			j;
 
 	if (n != m->nitems)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("response pattern has %d items, the model has %d", n, m->nitems)));
+	for (j = 0; j < n; j++)
+		answers[j] = bytes[j];
 	for (j = 0; j < n; j++)
 		if (answers[j] > m->ncat[j])
 			ereport(ERROR,

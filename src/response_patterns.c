@@ -44,6 +44,7 @@ typedef struct PatternsObject
 {
 	ExpandedObjectHeader hdr;
 	scomm_lca_table *table;		/* in hdr.eoh_context */
+	int			nitems;			/* of the table */
 	unsigned char *flat;		/* cached binary encoding, or NULL */
 	size_t		flat_len;
 } PatternsObject;
@@ -120,6 +121,7 @@ PatternsObjectNew(MemoryContext parent, const scomm_lca_table *src, int nitems)
 		st = scomm_lca_table_create(nitems, &obj->table);
 	MemoryContextSwitchTo(old);
 	lca_check_status(st, "creating response patterns");
+	obj->nitems = scomm_lca_table_nitems(obj->table);
 	return obj;
 }
 
@@ -321,7 +323,7 @@ PG_FUNCTION_INFO_V1(response_patterns_accum);
 Datum
 response_patterns_accum(PG_FUNCTION_ARGS)
 {
-	int			answers[SCOMM_LCA_MAX_ITEMS];
+	unsigned char answers[SCOMM_LCA_MAX_ITEMS];
 	int			nitems;
 	PatternsObject *obj;
 	MemoryContext old;
@@ -335,13 +337,14 @@ response_patterns_accum(PG_FUNCTION_ARGS)
 	}
 	nitems = lca_read_items(PG_GETARG_DATUM(1), answers);
 	obj = WritableState(fcinfo, nitems);
-	if (scomm_lca_table_nitems(obj->table) != nitems)
-		LengthMismatch(scomm_lca_table_nitems(obj->table), nitems, false);
+	if (obj->nitems != nitems)
+		LengthMismatch(obj->nitems, nitems, false);
 	PatternsTouch(obj);
 	old = MemoryContextSwitchTo(obj->hdr.eoh_context);
-	st = scomm_lca_table_add(obj->table, answers, nitems, 1.0);
+	st = scomm_lca_table_add_bytes(obj->table, answers, nitems, 1.0);
 	MemoryContextSwitchTo(old);
-	lca_check_status(st, "adding a response pattern");
+	if (unlikely(st != SCOMM_OK))
+		lca_check_status(st, "adding a response pattern");
 	PG_RETURN_DATUM(EOHPGetRWDatum(&obj->hdr));
 }
 
