@@ -1,0 +1,62 @@
+# scripts/bench lca (sourced by scripts/bench): a table of $rows rows of 10
+# binary items drawn from 3 latent classes; times response_patterns against
+# SELECT count(*), the 3-class fit with 20 starts over the pattern table, and
+# response_patterns with 2 parallel workers against none.
+rows="${SCOMM_BENCH_ROWS:-1000000}"
+
+# class shares 50/30/20%; probability of answer 1 for items 1-10 in each class
+items=""
+for j in $(seq 1 10); do
+	p1=0.9; p2=0.2; p3=$([ "$j" -le 5 ] && echo 0.85 || echo 0.15)
+	items="$items${items:+, }CASE WHEN random() < (CASE c WHEN 1 THEN $p1 WHEN 2 THEN $p2 ELSE $p3 END) THEN 1 ELSE 2 END"
+done
+
+log "building a table of $rows rows (10 binary items, 3 latent classes with shares 50/30/20%)"
+psql -X -q -v ON_ERROR_STOP=1 <<SQL
+SET search_path = public, scomm;
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS bench_lca;
+DO \$\$ BEGIN PERFORM setseed(0.5); END \$\$;
+CREATE UNLOGGED TABLE bench_lca AS
+SELECT ARRAY[$items] AS items
+FROM (SELECT CASE WHEN u < 0.5 THEN 1 WHEN u < 0.8 THEN 2 ELSE 3 END AS c
+      FROM (SELECT random() AS u FROM generate_series(1, $rows)) x) y;
+VACUUM ANALYZE bench_lca;
+SQL
+
+log "timing (fastest of $reps runs each)"
+psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
+SET search_path = public, scomm;
+\i $SCOMM_ROOT/scripts/bench.d/best_ms.sql
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE timing (what text, ms float8);
+INSERT INTO timing SELECT 'count(*)', pg_temp.best_ms('SELECT count(*) FROM bench_lca', $reps);
+INSERT INTO timing SELECT 'response_patterns', pg_temp.best_ms('SELECT response_patterns(items) FROM bench_lca', $reps);
+CREATE TEMP TABLE bench_lca_patterns AS SELECT response_patterns(items) AS p FROM bench_lca;
+INSERT INTO timing SELECT 'lca, 3 classes, 20 starts', pg_temp.best_ms('SELECT lca(p, 3) FROM bench_lca_patterns', $reps);
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+INSERT INTO timing SELECT 'response_patterns, 2 workers', pg_temp.best_ms('SELECT response_patterns(items) FROM bench_lca', $reps);
+RESET parallel_leader_participation;
+\pset title 'the table and the fit'
+SELECT (pattern_size(p)).rows AS rows, (pattern_size(p)).distinct_patterns, f.loglik, f.bic, f.iterations, f.converged,
+       f.starts_at_best, (SELECT string_agg(round(share::numeric, 3)::text, ' / ' ORDER BY class) FROM lca_classes(m)) AS shares
+FROM bench_lca_patterns, lca(p, 3) m, lca_fit(m) f;
+\pset title 'times (ms)'
+SELECT what, round(ms::numeric, 1) AS ms FROM timing;
+\pset title 'ratios'
+SELECT 'response_patterns / count(*)' AS ratio,
+       round(((SELECT ms FROM timing WHERE what = 'response_patterns') / (SELECT ms FROM timing WHERE what = 'count(*)'))::numeric, 2) AS measured,
+       '<= 2' AS target
+UNION ALL
+SELECT 'fit with 20 starts, seconds',
+       round(((SELECT ms FROM timing WHERE what = 'lca, 3 classes, 20 starts') / 1000)::numeric, 3), '<= 1'
+UNION ALL
+SELECT 'speed-up of response_patterns, 2 workers vs none',
+       round(((SELECT ms FROM timing WHERE what = 'response_patterns') / (SELECT ms FROM timing WHERE what = 'response_patterns, 2 workers'))::numeric, 2), '>= 1.6'
+UNION ALL
+SELECT 'pattern table + fit, seconds (poLCA: about 61 s for one start)',
+       round((((SELECT ms FROM timing WHERE what = 'response_patterns') + (SELECT ms FROM timing WHERE what = 'lca, 3 classes, 20 starts')) / 1000)::numeric, 3), ''
+;
+SQL
+psql -X -q -c "DROP TABLE bench_lca"
