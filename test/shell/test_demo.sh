@@ -40,5 +40,13 @@ for fy in 2009 2010 2011 2012 2013; do
 done
 # the published per-year figures (SOURCES.md of the activation file)
 expect "published 2011 count" 1099 "$(cell 2 '^2011$')"
+# the latent class step (50_classes.sql): one class per county, the chosen model's
+# classes numbered from 1, posteriors in (0, 1] and at least 1/classes (the largest)
+chosen=$(printf '%s\n' "$out" | awk -F'|' '/lowest BIC/ { gsub(/ /, "", $1); print $1 }')
+expect "county_class: every county, classes 1..$chosen, posteriors in range" t \
+	"$(psql -X -At -d $db -c "SELECT count(*) = (SELECT count(*) FROM scomm_data.county)
+		AND min(class) = 1 AND max(class) <= ${chosen:-0}
+		AND bool_and(posterior <= 1 AND posterior >= 1.0 / ${chosen:-1} - 1e-12)
+		FROM scomm_data.county_class")"
 printf '%s\n' "$out" | grep -q "psql -h" || { echo "  the demo does not say how to connect"; fail=1; }
 exit $fail
