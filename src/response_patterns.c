@@ -22,6 +22,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "access/detoast.h"
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -58,15 +59,16 @@ static const ExpandedObjectMethods PatternsMethods = {
 };
 
 /* The expanded object behind d when it is one of ours, else NULL. */
-static PatternsObject *
+static inline PatternsObject *
 PatternsObjectOf(Datum d)
 {
-	ExpandedObjectHeader *eoh;
+	varatt_expanded ptr;
 
 	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
 		return NULL;
-	eoh = DatumGetEOHP(d);
-	return eoh->eoh_methods == &PatternsMethods ? (PatternsObject *) eoh : NULL;
+	/* DatumGetEOHP(d), inline: this runs once per row */
+	VARATT_EXTERNAL_GET_POINTER(ptr, DatumGetPointer(d));
+	return ptr.eohptr->eoh_methods == &PatternsMethods ? (PatternsObject *) ptr.eohptr : NULL;
 }
 
 /* Encode the table once (in the object's context) for flattening. */
@@ -294,7 +296,7 @@ LengthMismatch(int have, int got, bool merging)
  * (empty when the state is NULL, or a copy of the state).  Outside an
  * aggregate: always a new object, so the caller's value is untouched.
  */
-static PatternsObject *
+static inline PatternsObject *
 WritableState(FunctionCallInfo fcinfo, int nitems)
 {
 	MemoryContext aggcxt;

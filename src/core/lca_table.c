@@ -81,7 +81,7 @@ SamePattern(const uint8_t *a, const uint8_t *b, int n)
 }
 
 /* Slot holding pattern p, or the empty slot where it would go. */
-static size_t
+static inline size_t
 FindSlot(const scomm_lca_table *t, const uint8_t *p)
 {
 	size_t		mask = t->nslots - 1;
@@ -188,24 +188,14 @@ scomm_lca_table_free(scomm_lca_table *t)
 	scomm_core_free(t);
 }
 
-/* Add count to an already validated pattern (count > 0, finite). */
-scomm_status
-scomm_lca_table_add_raw(scomm_lca_table *t, const uint8_t *pat, double count)
+/* Store a new pattern whose empty slot is s (growing the table if needed). */
+static scomm_status
+AddNew(scomm_lca_table *t, const uint8_t *pat, double count, size_t s)
 {
-	size_t		s;
 	size_t		i;
 	int			j;
 	scomm_status st;
 
-	if (!isfinite(t->total + count))
-		return SCOMM_EINVAL;
-	s = FindSlot(t, pat);
-	if (t->slots[s] != 0)
-	{
-		t->count[t->slots[s] - 1] += count;
-		t->total += count;
-		return SCOMM_OK;
-	}
 	if (t->n == t->cap)
 	{
 		if ((st = Grow(t, 2 * t->cap)) != SCOMM_OK)
@@ -221,6 +211,32 @@ scomm_lca_table_add_raw(scomm_lca_table *t, const uint8_t *pat, double count)
 		if (pat[j] > t->maxcat[j])
 			t->maxcat[j] = pat[j];
 	return SCOMM_OK;
+}
+
+/*
+ * Add count to an already validated pattern (count > 0, finite).  Inline in
+ * this file, so that adding a row is one call from outside (an exported
+ * function is called through the PLT and cannot be inlined in a -fPIC build).
+ */
+static inline scomm_status
+AddRaw(scomm_lca_table *t, const uint8_t *pat, double count)
+{
+	size_t		s;
+
+	if (!isfinite(t->total + count))
+		return SCOMM_EINVAL;
+	s = FindSlot(t, pat);
+	if (t->slots[s] == 0)
+		return AddNew(t, pat, count, s);
+	t->count[t->slots[s] - 1] += count;
+	t->total += count;
+	return SCOMM_OK;
+}
+
+scomm_status
+scomm_lca_table_add_raw(scomm_lca_table *t, const uint8_t *pat, double count)
+{
+	return AddRaw(t, pat, count);
 }
 
 /*
@@ -246,7 +262,7 @@ scomm_lca_table_add(scomm_lca_table *t, const int *answers, int nitems,
 	}
 	if (count == 0.0)
 		return SCOMM_OK;
-	return scomm_lca_table_add_raw(t, buf, count);
+	return AddRaw(t, buf, count);
 }
 
 /*
@@ -263,7 +279,7 @@ scomm_lca_table_add_bytes(scomm_lca_table *t, const unsigned char *answers,
 		return SCOMM_EINVAL;
 	if (count == 0.0)
 		return SCOMM_OK;
-	return scomm_lca_table_add_raw(t, answers, count);
+	return AddRaw(t, answers, count);
 }
 
 /* Add every pattern of src to dst; both must have the same items. */
@@ -278,8 +294,7 @@ scomm_lca_table_merge(scomm_lca_table *dst, const scomm_lca_table *src)
 	if (!isfinite(dst->total + src->total))
 		return SCOMM_EINVAL;
 	for (i = 0; i < src->n; i++)
-		if ((st = scomm_lca_table_add_raw(dst, LCA_PATTERN(src, i),
-										  src->count[i])) != SCOMM_OK)
+		if ((st = AddRaw(dst, LCA_PATTERN(src, i), src->count[i])) != SCOMM_OK)
 			return st;
 	return SCOMM_OK;
 }
