@@ -237,6 +237,8 @@ SELECT bool_and(m::text::lca_model::text = m::text) AS model_round_trip,
 FROM lca_m;
 SELECT '{J=3;0,2,1:3;1,2,1:40;1,2,2:0.5}'::response_patterns, ' {J=2} '::response_patterns AS empty_table;
 SELECT * FROM pattern_counts('{J=3;0,2,1:3;1,2,1:40;1,2,2:0.5}');
+-- the array's bounds do not matter, only its elements in order
+SELECT response_patterns(x) FROM (VALUES ('[0:2]={1,NULL,3}'::int[]), ('{1,NULL,3}'), ('[5:7]={2,1,1}')) v(x);
 -- a model written by hand (the text form of docs/lca_core.md) classifies by Bayes'
 -- rule: P(class 1 | 1,1) = .6*.9*.7 / (.6*.9*.7 + .4*.2*.4) = .378/.41
 SELECT lca_posterior(m, '{1,1}') AS posterior, abs((lca_posterior(m, '{1,1}'))[1] - 0.378 / 0.41) < 1e-15 AS bayes_ok,
@@ -336,6 +338,7 @@ FROM (VALUES
 	('category 0', 'SELECT response_patterns(x) FROM (VALUES (''{1,2}''::int[]), (''{1,0}'')) v(x)'),
 	('negative category', 'SELECT response_patterns(x) FROM (VALUES (''{-1,2}''::int[])) v(x)'),
 	('category 256', 'SELECT response_patterns(x) FROM (VALUES (''{1,256}''::int[])) v(x)'),
+	('category 0 after a missing answer', 'SELECT response_patterns(x) FROM (VALUES (''{NULL,0,2}''::int[])) v(x)'),
 	('empty array', 'SELECT response_patterns(x) FROM (VALUES (''{}''::int[])) v(x)'),
 	('two-dimensional array', 'SELECT response_patterns(x) FROM (VALUES (''{{1,2},{1,1}}''::int[])) v(x)'),
 	('1001 items', 'SELECT response_patterns(array_fill(1, ARRAY[1001]))'),
