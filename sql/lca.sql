@@ -337,6 +337,7 @@ FROM (VALUES
 	('row of another length', 'SELECT response_patterns(x) FROM (VALUES (''{1,2,NULL}''::int[]), (''{1,2}'')) v(x)'),
 	('category 0', 'SELECT response_patterns(x) FROM (VALUES (''{1,2}''::int[]), (''{1,0}'')) v(x)'),
 	('negative category', 'SELECT response_patterns(x) FROM (VALUES (''{-1,2}''::int[])) v(x)'),
+	('smallest int category', 'SELECT response_patterns(x) FROM (VALUES (''{-2147483648,2}''::int[])) v(x)'),
 	('category 256', 'SELECT response_patterns(x) FROM (VALUES (''{1,256}''::int[])) v(x)'),
 	('category 0 after a missing answer', 'SELECT response_patterns(x) FROM (VALUES (''{NULL,0,2}''::int[])) v(x)'),
 	('empty array', 'SELECT response_patterns(x) FROM (VALUES (''{}''::int[])) v(x)'),

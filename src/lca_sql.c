@@ -153,7 +153,7 @@ lca_read_items(Datum d, unsigned char *answers)
 			int32		v;
 
 			memcpy(&v, data + j * sizeof(int32), sizeof(int32));
-			bad |= (uint32) (v - 1) > (uint32) (SCOMM_LCA_MAX_CATEGORY - 1);
+			bad |= (uint32) v - 1u > (uint32) (SCOMM_LCA_MAX_CATEGORY - 1);
 			answers[j] = (unsigned char) v;
 		}
 		if (bad)
@@ -176,7 +176,7 @@ lca_read_items(Datum d, unsigned char *answers)
 			}
 			memcpy(&v, p, sizeof(int32));
 			p += sizeof(int32);
-			bad |= (uint32) (v - 1) > (uint32) (SCOMM_LCA_MAX_CATEGORY - 1);
+			bad |= (uint32) v - 1u > (uint32) (SCOMM_LCA_MAX_CATEGORY - 1);
 			answers[j] = (unsigned char) v;
 		}
 	}
