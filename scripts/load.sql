@@ -100,6 +100,10 @@ COMMENT ON SCHEMA scomm_data IS
 	'Real public data on the Secure Communities rollout, loaded by scripts/load (not owned by the scomm extension)';
 
 DROP VIEW IF EXISTS scomm_data.county_activation;
+-- scomm_data.county_class (each county's latent class, written by the demo and
+-- read by views) refers to county: detach it so that county can be replaced;
+-- it is attached again under "keys and indexes"
+ALTER TABLE IF EXISTS scomm_data.county_class DROP CONSTRAINT IF EXISTS county_class_fips_fkey;
 DROP TABLE IF EXISTS scomm_data.rejects, scomm_data.crime, scomm_data.state_crime,
 	scomm_data.noncitizen, scomm_data.population, scomm_data.ice_aor,
 	scomm_data.activation, scomm_data.fips_crosswalk, scomm_data.county;
@@ -749,6 +753,15 @@ ALTER TABLE scomm_data.ice_aor ADD PRIMARY KEY (fips),
 	ADD FOREIGN KEY (fips) REFERENCES scomm_data.county;
 ALTER TABLE scomm_data.state_crime ADD PRIMARY KEY (state_abbr, year);
 ALTER TABLE scomm_data.rejects ADD PRIMARY KEY (file, line);
+DO $$
+BEGIN
+	IF to_regclass('scomm_data.county_class') IS NOT NULL THEN
+		DELETE FROM scomm_data.county_class k WHERE NOT EXISTS (SELECT FROM scomm_data.county c WHERE c.fips = k.fips);
+		ALTER TABLE scomm_data.county_class ADD CONSTRAINT county_class_fips_fkey
+			FOREIGN KEY (fips) REFERENCES scomm_data.county;
+	END IF;
+END
+$$;
 
 ANALYZE scomm_data.county, scomm_data.activation, scomm_data.population,
 	scomm_data.noncitizen, scomm_data.crime, scomm_data.ice_aor,

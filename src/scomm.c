@@ -33,11 +33,17 @@ CoreFree(void *ptr)
 	pfree(ptr);
 }
 
-/* nonzero when a query cancel or termination is pending */
+/*
+ * nonzero when a query cancel or termination is pending; other pending
+ * interrupts (e.g. the idle statistics timeout, which can fire during a
+ * query) must not stop the computation, and wait for the next
+ * CHECK_FOR_INTERRUPTS()
+ */
 static int
 CoreInterrupted(void)
 {
-	return INTERRUPTS_PENDING_CONDITION() ? 1 : 0;
+	return INTERRUPTS_PENDING_CONDITION() &&
+		(QueryCancelPending || ProcDiePending || ClientConnectionLost) ? 1 : 0;
 }
 
 void

@@ -88,6 +88,9 @@ extern scomm_status scomm_lca_table_create(int nitems, scomm_lca_table **out);
 extern void scomm_lca_table_free(scomm_lca_table *t);
 extern scomm_status scomm_lca_table_add(scomm_lca_table *t, const int *answers,
 										int nitems, double count);
+extern scomm_status scomm_lca_table_add_bytes(scomm_lca_table *t,
+											  const unsigned char *answers,
+											  int nitems, double count);
 extern scomm_status scomm_lca_table_merge(scomm_lca_table *dst,
 										  const scomm_lca_table *src);
 extern scomm_status scomm_lca_table_copy(const scomm_lca_table *src,

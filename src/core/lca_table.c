@@ -3,7 +3,8 @@
  *
  * Distinct patterns are stored row by row (one byte per item) with a count,
  * and found again through an open-addressing hash index with linear probing,
- * so adding a row costs O(J) whatever the table size.
+ * so adding a row costs O(J) whatever the table size.  Hashing and comparing
+ * read the pattern eight bytes at a time.
  */
 #include <math.h>
 #include <string.h>
@@ -13,30 +14,81 @@
 #define LCA_MIN_CAP 16
 #define LCA_MAX_PATTERNS ((size_t) 0x7fffffff)
 
-/* FNV-1a over the pattern bytes, finished with a 64-bit avalanche mix. */
-static uint64_t
-HashPattern(const uint8_t *p, int nitems)
+/* unaligned loads of 8 and 4 pattern bytes */
+static inline uint64_t
+Load8(const uint8_t *p)
 {
-	uint64_t	h = UINT64_C(14695981039346656037);
+	uint64_t	w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+static inline uint64_t
+Load4(const uint8_t *p)
+{
+	uint32_t	w;
+
+	memcpy(&w, p, 4);
+	return w;
+}
+
+/*
+ * Hash of a pattern of n items for the in-memory index (never stored).  The
+ * bytes are read as 8-byte words, the last one ending at the pattern's end
+ * (it may overlap the one before), so no byte loop and no read beyond the
+ * pattern; each word is multiplied in, then a 64-bit avalanche mix.
+ */
+static inline uint64_t
+HashPattern(const uint8_t *p, int n)
+{
+	uint64_t	h = UINT64_C(0x9e3779b97f4a7c15) ^ (uint64_t) n;
 	int			j;
 
-	for (j = 0; j < nitems; j++)
-		h = (h ^ p[j]) * UINT64_C(1099511628211);
-	h ^= h >> 33;
-	h *= UINT64_C(0xff51afd7ed558ccd);
-	h ^= h >> 33;
+	if (n >= 8)
+	{
+		for (j = 0; j + 8 < n; j += 8)
+			h = (h ^ Load8(p + j)) * UINT64_C(0xff51afd7ed558ccd);
+		h = (h ^ Load8(p + n - 8)) * UINT64_C(0xff51afd7ed558ccd);
+	}
+	else if (n >= 4)
+		h = (h ^ (Load4(p) | Load4(p + n - 4) << 32)) * UINT64_C(0xff51afd7ed558ccd);
+	else
+		h = (h ^ (p[0] | (uint64_t) p[n / 2] << 8 | (uint64_t) p[n - 1] << 16)) *
+			UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 32;
+	h *= UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 29;
 	return h;
 }
 
+/* Nonzero when two patterns of n items are equal (same word reads). */
+static inline int
+SamePattern(const uint8_t *a, const uint8_t *b, int n)
+{
+	int			j;
+
+	if (n >= 8)
+	{
+		for (j = 0; j + 8 < n; j += 8)
+			if (Load8(a + j) != Load8(b + j))
+				return 0;
+		return Load8(a + n - 8) == Load8(b + n - 8);
+	}
+	if (n >= 4)
+		return Load4(a) == Load4(b) && Load4(a + n - 4) == Load4(b + n - 4);
+	return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+}
+
 /* Slot holding pattern p, or the empty slot where it would go. */
-static size_t
+static inline size_t
 FindSlot(const scomm_lca_table *t, const uint8_t *p)
 {
 	size_t		mask = t->nslots - 1;
 	size_t		s = (size_t) HashPattern(p, t->nitems) & mask;
 
 	while (t->slots[s] != 0 &&
-		   memcmp(LCA_PATTERN(t, t->slots[s] - 1), p, t->nitems) != 0)
+		   !SamePattern(LCA_PATTERN(t, t->slots[s] - 1), p, t->nitems))
 		s = (s + 1) & mask;
 	return s;
 }
@@ -136,24 +188,14 @@ scomm_lca_table_free(scomm_lca_table *t)
 	scomm_core_free(t);
 }
 
-/* Add count to an already validated pattern (count > 0, finite). */
-scomm_status
-scomm_lca_table_add_raw(scomm_lca_table *t, const uint8_t *pat, double count)
+/* Store a new pattern whose empty slot is s (growing the table if needed). */
+static scomm_status
+AddNew(scomm_lca_table *t, const uint8_t *pat, double count, size_t s)
 {
-	size_t		s;
 	size_t		i;
 	int			j;
 	scomm_status st;
 
-	if (!isfinite(t->total + count))
-		return SCOMM_EINVAL;
-	s = FindSlot(t, pat);
-	if (t->slots[s] != 0)
-	{
-		t->count[t->slots[s] - 1] += count;
-		t->total += count;
-		return SCOMM_OK;
-	}
 	if (t->n == t->cap)
 	{
 		if ((st = Grow(t, 2 * t->cap)) != SCOMM_OK)
@@ -169,6 +211,32 @@ scomm_lca_table_add_raw(scomm_lca_table *t, const uint8_t *pat, double count)
 		if (pat[j] > t->maxcat[j])
 			t->maxcat[j] = pat[j];
 	return SCOMM_OK;
+}
+
+/*
+ * Add count to an already validated pattern (count > 0, finite).  Inline in
+ * this file, so that adding a row is one call from outside (an exported
+ * function is called through the PLT and cannot be inlined in a -fPIC build).
+ */
+static inline scomm_status
+AddRaw(scomm_lca_table *t, const uint8_t *pat, double count)
+{
+	size_t		s;
+
+	if (!isfinite(t->total + count))
+		return SCOMM_EINVAL;
+	s = FindSlot(t, pat);
+	if (t->slots[s] == 0)
+		return AddNew(t, pat, count, s);
+	t->count[t->slots[s] - 1] += count;
+	t->total += count;
+	return SCOMM_OK;
+}
+
+scomm_status
+scomm_lca_table_add_raw(scomm_lca_table *t, const uint8_t *pat, double count)
+{
+	return AddRaw(t, pat, count);
 }
 
 /*
@@ -194,7 +262,24 @@ scomm_lca_table_add(scomm_lca_table *t, const int *answers, int nitems,
 	}
 	if (count == 0.0)
 		return SCOMM_OK;
-	return scomm_lca_table_add_raw(t, buf, count);
+	return AddRaw(t, buf, count);
+}
+
+/*
+ * Add one row given as nitems category bytes (0 = missing, 1..255) with a
+ * finite non-negative count: scomm_lca_table_add without the conversion.
+ */
+scomm_status
+scomm_lca_table_add_bytes(scomm_lca_table *t, const unsigned char *answers,
+						  int nitems, double count)
+{
+	if (t == NULL || answers == NULL || nitems != t->nitems)
+		return SCOMM_EINVAL;
+	if (!isfinite(count) || count < 0.0)
+		return SCOMM_EINVAL;
+	if (count == 0.0)
+		return SCOMM_OK;
+	return AddRaw(t, answers, count);
 }
 
 /* Add every pattern of src to dst; both must have the same items. */
@@ -209,8 +294,7 @@ scomm_lca_table_merge(scomm_lca_table *dst, const scomm_lca_table *src)
 	if (!isfinite(dst->total + src->total))
 		return SCOMM_EINVAL;
 	for (i = 0; i < src->n; i++)
-		if ((st = scomm_lca_table_add_raw(dst, LCA_PATTERN(src, i),
-										  src->count[i])) != SCOMM_OK)
+		if ((st = AddRaw(dst, LCA_PATTERN(src, i), src->count[i])) != SCOMM_OK)
 			return st;
 	return SCOMM_OK;
 }

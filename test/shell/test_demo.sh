@@ -47,5 +47,13 @@ got=$(printf '%s\n' "$out" | awk -F'|' '/^Event study/ { f = 1; next } f && /^$/
 expect "event times of the DiD event study" "-5 -4 -3 -2 -1 0 1 2 3 4" "$got"
 got=$(printf '%s\n' "$out" | grep -c "^ group-time ATT\|^ two-way fixed effects\|^ naive: mean after" || true)
 expect "overall estimates printed" 3 "$got"
+# the latent class step (50_classes.sql): one class per county, the chosen model's
+# classes numbered from 1, posteriors in (0, 1] and at least 1/classes (the largest)
+chosen=$(printf '%s\n' "$out" | awk -F'|' '/lowest BIC/ { gsub(/ /, "", $1); print $1 }')
+expect "county_class: every county, classes 1..$chosen, posteriors in range" t \
+	"$(psql -X -At -d $db -c "SELECT count(*) = (SELECT count(*) FROM scomm_data.county)
+		AND min(class) = 1 AND max(class) <= ${chosen:-0}
+		AND bool_and(posterior <= 1 AND posterior >= 1.0 / ${chosen:-1} - 1e-12)
+		FROM scomm_data.county_class")"
 printf '%s\n' "$out" | grep -q "psql -h" || { echo "  the demo does not say how to connect"; fail=1; }
 exit $fail

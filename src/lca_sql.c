@@ -1,0 +1,682 @@
+/*
+ * lca_sql.c: latent class analysis in SQL on top of the core (src/core/lca*):
+ * the storable model type scomm.lca_model (text and binary I/O), the fit
+ * scomm.lca, its summaries lca_fit, lca_classes and lca_items, lca_select
+ * (the fit table for 1..max classes), and classification of any answers by
+ * lca_classify and lca_posterior.
+ *
+ * A stored lca_model is a varlena holding the core's binary model encoding;
+ * the text form is the core's ({lca=1;J=...}).  Every status of the core
+ * becomes an ERROR with a specific SQLSTATE (lca_check_status); arguments are
+ * checked here first so that the messages can name them.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/memutils.h"
+
+#include "compat.h"
+#include "lca_glue.h"
+#include "text_util.h"
+
+#define MODEL_HINT "An lca_model is written by scomm.lca() and looks like {lca=1;J=2;R=2;K=2,2;share=...;seed=1}."
+
+void
+lca_check_status(scomm_status st, const char *what)
+{
+	switch (st)
+	{
+		case SCOMM_OK:
+			return;
+		case SCOMM_CANCELLED:
+			/* the core stopped because an interrupt is pending: raise it */
+			CHECK_FOR_INTERRUPTS();
+			ereport(ERROR,
+					(errcode(ERRCODE_QUERY_CANCELED),
+					 errmsg("canceling statement: %s was interrupted", what)));
+			break;
+		case SCOMM_ENOMEM:
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory"),
+					 errdetail("Failed while %s.", what)));
+			break;
+		case SCOMM_EEMPTY:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("no row has an observed item"),
+					 errdetail("Failed while %s.", what)));
+			break;
+		case SCOMM_ENOCONV:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("every random start collapsed (a class lost all its weight)"),
+					 errdetail("Failed while %s.", what),
+					 errhint("Fit fewer classes, or try more starts or another seed.")));
+			break;
+		case SCOMM_ECORRUPT:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("invalid stored value"),
+					 errdetail("Failed while %s.", what)));
+			break;
+		case SCOMM_EINVAL:
+		case SCOMM_ESINGULAR:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid argument: %s", scomm_status_message(st)),
+					 errdetail("Failed while %s.", what)));
+			break;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("unexpected status %d while %s", (int) st, what)));
+}
+
+/* Report the first element of data (no NULLs) outside 1..255. */
+static void
+CategoryOutOfRange(const char *data, const bits8 *bitmap, int n)
+{
+	int			j;
+
+	for (j = 0; j < n; j++)
+	{
+		int32		v;
+
+		if (bitmap != NULL && !(bitmap[j >> 3] & (1 << (j & 7))))
+			continue;
+		memcpy(&v, data, sizeof(v));
+		data += sizeof(v);
+		if (v < 1 || v > SCOMM_LCA_MAX_CATEGORY)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("category %d of item %d is out of range", v, j + 1),
+					 errhint("Categories are 1 to %d; write a missing answer as NULL.",
+							 SCOMM_LCA_MAX_CATEGORY)));
+	}
+}
+
+/*
+ * The array is read where it lies, also when it is stored with a short
+ * (1-byte) header and therefore unaligned: the header fields and elements
+ * are copied out with memcpy, so a small inline array costs no palloc.
+ */
+int
+lca_read_items(Datum d, unsigned char *answers)
+{
+	struct varlena *raw = (struct varlena *) DatumGetPointer(d);
+	const char *body;
+	const char *data;
+	const bits8 *bitmap;
+	int32		ndim,
+				dataoffset,
+				n;
+	uint32		bad = 0;
+	int			j;
+
+	if (VARATT_IS_EXTERNAL(raw) || VARATT_IS_COMPRESSED(raw))
+		raw = (struct varlena *) DatumGetArrayTypeP(d);
+	/* body + (offset - VARHDRSZ) is the field at offset of an ArrayType */
+	body = VARDATA_ANY(raw);
+	memcpy(&ndim, body + offsetof(ArrayType, ndim) - VARHDRSZ, sizeof(int32));
+	memcpy(&dataoffset, body + offsetof(ArrayType, dataoffset) - VARHDRSZ, sizeof(int32));
+	if (ndim == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("response pattern has no items"),
+				 errhint("Pass the answers as an int[] with one element per item.")));
+	if (ndim != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("response pattern must be a one-dimensional array, not %d-dimensional", ndim)));
+	memcpy(&n, body + sizeof(ArrayType) - VARHDRSZ, sizeof(int32));
+	if (n > SCOMM_LCA_MAX_ITEMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("response pattern has %d items; at most %d are supported", n, SCOMM_LCA_MAX_ITEMS)));
+	if (dataoffset == 0)
+	{
+		/* no NULLs: one pass, range checked all at once */
+		data = body + ARR_OVERHEAD_NONULLS(1) - VARHDRSZ;
+		for (j = 0; j < n; j++)
+		{
+			int32		v;
+
+			memcpy(&v, data + j * sizeof(int32), sizeof(int32));
+			bad |= (uint32) v - 1u > (uint32) (SCOMM_LCA_MAX_CATEGORY - 1);
+			answers[j] = (unsigned char) v;
+		}
+		if (bad)
+			CategoryOutOfRange(data, NULL, n);
+		return n;
+	}
+	bitmap = (const bits8 *) (body + sizeof(ArrayType) + 2 * sizeof(int) - VARHDRSZ);
+	data = body + dataoffset - VARHDRSZ;
+	{
+		const char *p = data;
+
+		for (j = 0; j < n; j++)
+		{
+			int32		v;
+
+			if (!(bitmap[j >> 3] & (1 << (j & 7))))
+			{
+				answers[j] = 0;
+				continue;
+			}
+			memcpy(&v, p, sizeof(int32));
+			p += sizeof(int32);
+			bad |= (uint32) v - 1u > (uint32) (SCOMM_LCA_MAX_CATEGORY - 1);
+			answers[j] = (unsigned char) v;
+		}
+	}
+	if (bad)
+		CategoryOutOfRange(data, bitmap, n);
+	return n;
+}
+
+/* ---------------------------------------------------------------------------
+ * the lca_model type
+ * ---------------------------------------------------------------------------
+ */
+
+/* A varlena holding the binary encoding of m. */
+static struct varlena *
+ModelFlat(const scomm_lca_model *m)
+{
+	unsigned char *bytes;
+	size_t		len;
+	struct varlena *v;
+
+	lca_check_status(scomm_lca_model_to_bytes(m, &bytes, &len), "encoding a model");
+	v = palloc(VARHDRSZ + len);
+	SET_VARSIZE(v, VARHDRSZ + len);
+	memcpy(VARDATA(v), bytes, len);
+	pfree(bytes);
+	return v;
+}
+
+/* Decode a stored model (in CurrentMemoryContext). */
+static scomm_lca_model *
+ModelDecode(struct varlena *v)
+{
+	scomm_lca_model *m = NULL;
+	scomm_status st = scomm_lca_model_from_bytes((const unsigned char *) VARDATA_ANY(v),
+												 VARSIZE_ANY_EXHDR(v), &m);
+
+	if (st == SCOMM_ECORRUPT)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid lca_model value of %zu bytes", (size_t) VARSIZE_ANY_EXHDR(v))));
+	lca_check_status(st, "reading a model");
+	return m;
+}
+
+/* a decoded model kept across calls (fn_extra), with the bytes it came from */
+typedef struct ModelCache
+{
+	Size		len;
+	char	   *bytes;
+	scomm_lca_model *model;
+} ModelCache;
+
+/*
+ * The model in argument argno, decoded once per distinct value per call
+ * site: UPDATE ... SET class = lca_classify(m, items) decodes m once.
+ */
+static scomm_lca_model *
+GetModel(FunctionCallInfo fcinfo, int argno)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno));
+	Size		len = VARSIZE_ANY_EXHDR(v);
+	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	MemoryContext old;
+
+	if (c != NULL && c->model != NULL && c->len == len && memcmp(c->bytes, VARDATA_ANY(v), len) == 0)
+		return c->model;
+	if (c == NULL)
+		c = fcinfo->flinfo->fn_extra =
+			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelCache));
+	else
+	{
+		if (c->model != NULL)
+			scomm_lca_model_free(c->model);
+		if (c->bytes != NULL)
+			pfree(c->bytes);
+		c->model = NULL;
+		c->bytes = NULL;
+		c->len = 0;
+	}
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	c->model = ModelDecode(v);
+	MemoryContextSwitchTo(old);
+	c->bytes = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, len > 0 ? len : 1);
+	memcpy(c->bytes, VARDATA_ANY(v), len);
+	c->len = len;
+	return c->model;
+}
+
+PG_FUNCTION_INFO_V1(lca_model_in);
+Datum
+lca_model_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	size_t		start,
+				len;
+	scomm_lca_model *m = NULL;
+	scomm_status st;
+
+	scomm_trim(str, &start, &len);
+	st = scomm_lca_model_from_text(str + start, len, &m);
+	if (st == SCOMM_ECORRUPT || st == SCOMM_EINVAL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type lca_model: \"%s\"", lca_quote_input(str)),
+				 errhint(MODEL_HINT)));
+	lca_check_status(st, "reading a model");
+	PG_RETURN_POINTER(ModelFlat(m));
+}
+
+PG_FUNCTION_INFO_V1(lca_model_out);
+Datum
+lca_model_out(PG_FUNCTION_ARGS)
+{
+	scomm_lca_model *m = ModelDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)));
+	char	   *text;
+	size_t		len;
+
+	lca_check_status(scomm_lca_model_to_text(m, &text, &len), "writing a model");
+	scomm_lca_model_free(m);
+	PG_RETURN_CSTRING(text);
+}
+
+PG_FUNCTION_INFO_V1(lca_model_recv);
+Datum
+lca_model_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	scomm_lca_model *m = NULL;
+	scomm_status st;
+
+	st = scomm_lca_model_from_bytes((const unsigned char *) buf->data + buf->cursor,
+									buf->len - buf->cursor, &m);
+	if (st == SCOMM_ECORRUPT || st == SCOMM_EINVAL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary lca_model value of %d bytes", buf->len - buf->cursor),
+				 errdetail("Expected the model encoding of format version %d (docs/lca_core.md).",
+						   SCOMM_LCA_MODEL_VERSION)));
+	lca_check_status(st, "reading a model");
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(ModelFlat(m));
+}
+
+PG_FUNCTION_INFO_V1(lca_model_send);
+Datum
+lca_model_send(PG_FUNCTION_ARGS)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbytes(&buf, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* ---------------------------------------------------------------------------
+ * fitting
+ * ---------------------------------------------------------------------------
+ */
+
+typedef struct FitArgs
+{
+	int			starts;
+	int64		seed;
+	int			max_iter;
+	double		tol;
+} FitArgs;
+
+static void
+RequireArg(FunctionCallInfo fcinfo, int argno, const char *name)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", name),
+				 argno == 0 ? errhint("response_patterns() over no rows is NULL.") : 0));
+}
+
+/* Check the fit arguments in positions first..first+3. */
+static FitArgs
+ReadFitArgs(FunctionCallInfo fcinfo, int first)
+{
+	FitArgs		a;
+
+	RequireArg(fcinfo, first, "starts");
+	RequireArg(fcinfo, first + 1, "seed");
+	RequireArg(fcinfo, first + 2, "max_iter");
+	RequireArg(fcinfo, first + 3, "tolerance");
+	a.starts = PG_GETARG_INT32(first);
+	a.seed = PG_GETARG_INT64(first + 1);
+	a.max_iter = PG_GETARG_INT32(first + 2);
+	a.tol = PG_GETARG_FLOAT8(first + 3);
+	if (a.starts < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("starts must be at least 1, not %d", a.starts)));
+	if (a.max_iter < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("max_iter must be at least 1, not %d", a.max_iter)));
+	if (isnan(a.tol) || isinf(a.tol) || a.tol < 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("tolerance must be a finite number of at least 0, not %s",
+						float8out_internal(a.tol))));
+	return a;
+}
+
+/*
+ * Check that the table supports up to max_classes classes: every item
+ * observed, some row with an observed item, at most as many classes as
+ * distinct patterns with an observed item.
+ */
+static void
+CheckTable(const scomm_lca_table *t, int max_classes, const char *argname)
+{
+	int			nitems = scomm_lca_table_nitems(t);
+	int		   *answers = palloc(nitems * sizeof(int));
+	size_t		usable = 0;
+	size_t		i;
+	int			j;
+
+	if (max_classes < 1 || max_classes > SCOMM_LCA_MAX_CLASSES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between 1 and %d, not %d", argname, SCOMM_LCA_MAX_CLASSES, max_classes)));
+	for (i = 0; i < scomm_lca_table_npatterns(t); i++)
+	{
+		scomm_lca_table_get(t, i, answers, NULL);
+		for (j = 0; j < nitems; j++)
+			if (answers[j] != 0)
+			{
+				usable++;
+				break;
+			}
+	}
+	pfree(answers);
+	if (usable == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no row has an observed item"),
+				 errdetail("The response patterns hold %.15g rows, all without any answer.",
+						   scomm_lca_table_total(t))));
+	for (j = 0; j < nitems; j++)
+		if (scomm_lca_table_ncat(t, j) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("item %d is never observed", j + 1),
+					 errdetail("Every row has a NULL answer for item %d.", j + 1)));
+	if ((size_t) max_classes > usable)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s (%d) exceeds the number of distinct response patterns with an observed item (%zu)",
+						argname, max_classes, usable)));
+}
+
+/* Fit nclass classes; the model is in CurrentMemoryContext. */
+static scomm_lca_model *
+Fit(const scomm_lca_table *t, int nclass, const FitArgs *a)
+{
+	scomm_lca_model *m = NULL;
+	char		what[64];
+
+	snprintf(what, sizeof(what), "fitting %d latent classes", nclass);
+	lca_check_status(scomm_lca_fit(t, nclass, a->starts, (uint64_t) a->seed,
+								   a->max_iter, a->tol, &m), what);
+	return m;
+}
+
+/* lca(patterns, classes, starts, seed, max_iter, tolerance) → lca_model */
+PG_FUNCTION_INFO_V1(lca_fit_model);
+Datum
+lca_fit_model(PG_FUNCTION_ARGS)
+{
+	FitArgs		a;
+	scomm_lca_table *t;
+	scomm_lca_model *m;
+	struct varlena *result;
+	bool		owned;
+	int			nclass;
+
+	RequireArg(fcinfo, 0, "patterns");
+	RequireArg(fcinfo, 1, "classes");
+	a = ReadFitArgs(fcinfo, 2);
+	nclass = PG_GETARG_INT32(1);
+	t = lca_patterns_table(PG_GETARG_DATUM(0), &owned);
+	CheckTable(t, nclass, "classes");
+	m = Fit(t, nclass, &a);
+	result = ModelFlat(m);
+	scomm_lca_model_free(m);
+	if (owned)
+		scomm_lca_table_free(t);
+	PG_RETURN_POINTER(result);
+}
+
+/* NaN (undefined) as SQL NULL */
+static void
+SetDouble(Datum *values, bool *nulls, int i, double v)
+{
+	nulls[i] = isnan(v);
+	values[i] = Float8GetDatum(v);
+}
+
+#define FIT_COLUMNS 16
+
+/* the lca_fit_result columns of a model */
+static void
+FitRow(const scomm_lca_model *m, Datum *values, bool *nulls)
+{
+	int			i = 0;
+
+	memset(nulls, 0, FIT_COLUMNS * sizeof(bool));
+	values[i++] = Int32GetDatum(m->nclass);
+	SetDouble(values, nulls, i++, m->n);
+	SetDouble(values, nulls, i++, m->n_dropped);
+	values[i++] = Int32GetDatum(m->npar);
+	SetDouble(values, nulls, i++, m->loglik);
+	SetDouble(values, nulls, i++, m->aic);
+	SetDouble(values, nulls, i++, m->bic);
+	SetDouble(values, nulls, i++, m->sabic);
+	SetDouble(values, nulls, i++, m->gsq);
+	SetDouble(values, nulls, i++, m->chisq);
+	SetDouble(values, nulls, i++, m->resid_df);
+	SetDouble(values, nulls, i++, m->entropy);
+	values[i++] = Int32GetDatum(m->iterations);
+	values[i++] = BoolGetDatum(m->converged != 0);
+	values[i++] = Int32GetDatum(m->starts);
+	values[i++] = Int32GetDatum(m->starts_at_best);
+	Assert(i == FIT_COLUMNS);
+}
+
+PG_FUNCTION_INFO_V1(lca_fit_stats);
+Datum
+lca_fit_stats(PG_FUNCTION_ARGS)
+{
+	scomm_lca_model *m = ModelDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)));
+	TupleDesc	tupdesc;
+	Datum		values[FIT_COLUMNS];
+	bool		nulls[FIT_COLUMNS];
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE ||
+		tupdesc->natts != FIT_COLUMNS)
+		elog(ERROR, "return type must be lca_fit_result");
+	FitRow(m, values, nulls);
+	scomm_lca_model_free(m);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+/* lca_select(patterns, max_classes, ...): the fit table for 1..max_classes */
+PG_FUNCTION_INFO_V1(lca_select);
+Datum
+lca_select(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	FitArgs		a;
+	scomm_lca_table *t;
+	bool		owned;
+	int			max_classes,
+				k;
+
+	RequireArg(fcinfo, 0, "patterns");
+	RequireArg(fcinfo, 1, "max_classes");
+	a = ReadFitArgs(fcinfo, 2);
+	max_classes = PG_GETARG_INT32(1);
+	t = lca_patterns_table(PG_GETARG_DATUM(0), &owned);
+	CheckTable(t, max_classes, "max_classes");
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	for (k = 1; k <= max_classes; k++)
+	{
+		scomm_lca_model *m = Fit(t, k, &a);
+		Datum		values[FIT_COLUMNS];
+		bool		nulls[FIT_COLUMNS];
+
+		FitRow(m, values, nulls);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		scomm_lca_model_free(m);
+	}
+	if (owned)
+		scomm_lca_table_free(t);
+	return (Datum) 0;
+}
+
+/* lca_classes(model): class, share, modal_share, avepp */
+PG_FUNCTION_INFO_V1(lca_classes);
+Datum
+lca_classes(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	scomm_lca_model *m = ModelDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)));
+	int			r;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	for (r = 0; r < m->nclass; r++)
+	{
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		values[0] = Int32GetDatum(r + 1);
+		SetDouble(values, nulls, 1, m->share[r]);
+		SetDouble(values, nulls, 2, m->modal_share[r]);
+		SetDouble(values, nulls, 3, m->avepp[r]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	scomm_lca_model_free(m);
+	return (Datum) 0;
+}
+
+/* lca_items(model): class, item, category, probability */
+PG_FUNCTION_INFO_V1(lca_items);
+Datum
+lca_items(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	scomm_lca_model *m = ModelDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)));
+	int			r,
+				j,
+				k;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	for (r = 0; r < m->nclass; r++)
+	{
+		int			off = 0;
+
+		for (j = 0; j < m->nitems; j++)
+		{
+			for (k = 0; k < m->ncat[j]; k++)
+			{
+				Datum		values[4];
+				bool		nulls[4] = {false, false, false, false};
+
+				values[0] = Int32GetDatum(r + 1);
+				values[1] = Int32GetDatum(j + 1);
+				values[2] = Int32GetDatum(k + 1);
+				values[3] = Float8GetDatum(m->probs[(size_t) r * m->ncat_total + off + k]);
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			}
+			off += m->ncat[j];
+		}
+	}
+	scomm_lca_model_free(m);
+	return (Datum) 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * classification
+ * ---------------------------------------------------------------------------
+ */
+
+/* Posterior and modal class of one row of answers under model m. */
+static void
+Classify(const scomm_lca_model *m, Datum items, double *post, int *modal)
+{
+	unsigned char bytes[SCOMM_LCA_MAX_ITEMS];
+	int			answers[SCOMM_LCA_MAX_ITEMS];
+	int			n = lca_read_items(items, bytes);
+	int			j;
+
+	if (n != m->nitems)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("response pattern has %d items, the model has %d", n, m->nitems)));
+	for (j = 0; j < n; j++)
+		answers[j] = bytes[j];
+	for (j = 0; j < n; j++)
+		if (answers[j] > m->ncat[j])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("category %d of item %d is not in the model", answers[j], j + 1),
+					 errdetail("Item %d has categories 1 to %d in the model.", j + 1, m->ncat[j])));
+	if (scomm_lca_posterior(m, answers, n, post, modal) != SCOMM_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no class of the model can produce this response pattern"),
+				 errdetail("Some answer has probability 0 in every class.")));
+}
+
+PG_FUNCTION_INFO_V1(lca_classify);
+Datum
+lca_classify(PG_FUNCTION_ARGS)
+{
+	scomm_lca_model *m = GetModel(fcinfo, 0);
+	int			modal;
+
+	Classify(m, PG_GETARG_DATUM(1), NULL, &modal);
+	PG_RETURN_INT32(modal);
+}
+
+PG_FUNCTION_INFO_V1(lca_posterior);
+Datum
+lca_posterior(PG_FUNCTION_ARGS)
+{
+	scomm_lca_model *m = GetModel(fcinfo, 0);
+	double		post[SCOMM_LCA_MAX_CLASSES];
+	Datum		elems[SCOMM_LCA_MAX_CLASSES];
+	int			r;
+
+	Classify(m, PG_GETARG_DATUM(1), post, NULL);
+	for (r = 0; r < m->nclass; r++)
+		elems[r] = Float8GetDatum(post[r]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, m->nclass, FLOAT8OID, sizeof(float8),
+										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
