@@ -26,11 +26,10 @@ SELECT aggregate,
 FROM scomm_aggregates ORDER BY aggregate;
 -- no function of the extension is SECURITY DEFINER or written in SQL with an
 -- unqualified body (all are C, so nothing depends on the caller's search_path)
-SELECT l.lanname AS language, p.prosecdef AS security_definer, count(*) AS functions
+SELECT array_agg(DISTINCT l.lanname ORDER BY l.lanname) AS languages, bool_or(p.prosecdef) AS any_security_definer
 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
-JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'scomm'
-GROUP BY 1, 2 ORDER BY 1, 2;
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'scomm';
 
 -- data for every aggregate: 60,000 rows over 300 units and 200 periods
 CREATE TABLE par_rows AS
@@ -41,12 +40,14 @@ SELECT i AS id,
        (date '2006-01-01' + (i / 300) * 7) AS at,
        CASE WHEN i % 300 % 5 = 0 THEN 'never'::activation_cohort
             ELSE (date '2006-01-01' + (50 + i % 300 % 7 * 20) * 7)::activation_cohort END AS cohort,
-       (i * 7919 % 10007) / 100.0 + i % 300 AS value
+       (i * 7919 % 10007) / 100.0 + i % 300 AS value,
+       ARRAY[1 + i % 2, 1 + (i / 3) % 3, CASE WHEN i % 11 = 0 THEN NULL ELSE 1 + (i * 7) % 2 END, 1 + (i / 7) % 4] AS items
 FROM generate_series(0, 59999) i;
 CREATE TABLE par_states AS
 SELECT id % 3000 AS grp, level_tally(level) AS tally, prepost_state(value, at, cohort) AS pp,
        prepost_state(value, at, cohort, '1 year') AS ppw,
-       did_panel(unit, period, value, first_period) AS panel
+       did_panel(unit, period, value, first_period) AS panel,
+       response_patterns(items) AS patterns
 FROM par_rows GROUP BY id % 3000;
 ANALYZE par_rows;
 ANALYZE par_states;
@@ -90,7 +91,9 @@ INSERT INTO par_queries VALUES
 	 'SELECT md5(did_panel(unit, period, value, first_period)::text) FROM par_rows'),
 	('did_panel(bigint,date,double precision,activation_cohort,text)',
 	 'SELECT md5(did_panel(unit, at, value, cohort, ''month'')::text) FROM par_rows'),
-	('did_panel(did_panel)', 'SELECT md5(did_panel(panel)::text) FROM par_states');
+	('did_panel(did_panel)', 'SELECT md5(did_panel(panel)::text) FROM par_states'),
+	('response_patterns(integer[])', 'SELECT response_patterns(items) FROM par_rows'),
+	('response_patterns(response_patterns)', 'SELECT response_patterns(patterns) FROM par_states');
 
 -- every aggregate of the extension has a query here
 SELECT aggregate AS aggregate_without_parallel_test FROM scomm_aggregates
@@ -115,10 +118,12 @@ SELECT count(*) AS states,
        bool_and(tally::text::level_tally::text = tally::text) AS level_tally,
        bool_and(pp::text::prepost_state::text = pp::text) AS prepost_state,
        bool_and(ppw::text::prepost_state::text = ppw::text) AS prepost_state_windowed,
-       bool_and(panel::text::did_panel::text = panel::text) AS did_panel
+       bool_and(panel::text::did_panel::text = panel::text) AS did_panel,
+       bool_and(patterns::text::response_patterns::text = patterns::text) AS response_patterns
 FROM par_states;
 SELECT level_tally(tally)::text::level_tally::text = level_tally(tally)::text AS merged_tally,
-       prepost_state(pp)::text::prepost_state::text = prepost_state(pp)::text AS merged_prepost
+       prepost_state(pp)::text::prepost_state::text = prepost_state(pp)::text AS merged_prepost,
+       response_patterns(patterns)::text::response_patterns::text = response_patterns(patterns)::text AS merged_patterns
 FROM par_states;
 
 DROP TABLE par_rows, par_states, par_queries, par_serial;

@@ -77,6 +77,12 @@ lca_check_status(scomm_status st, const char *what)
 					 errmsg("invalid argument: %s", scomm_status_message(st)),
 					 errdetail("Failed while %s.", what)));
 			break;
+		case SCOMM_ETOOBIG:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("request too large"),
+					 errdetail("Failed while %s.", what)));
+			break;
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
