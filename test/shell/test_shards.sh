@@ -6,7 +6,8 @@
 #   - GROUP BY the partition key with partitionwise aggregation runs each
 #     scomm aggregate inside the remote query, asynchronously;
 #   - per-shard states pushed down and merged on the coordinator give the
-#     single-node answer (prepost, did_panel -> att_aggregate, level_tally);
+#     single-node answer (prepost, did_panel -> att_aggregate, level_tally,
+#     response_patterns -> lca);
 #   - scomm works in remote sessions, which run with search_path = pg_catalog,
 #     and an unqualified name fails there.
 set -euo pipefail
@@ -41,6 +42,8 @@ panel_sql="SELECT (unit % 10)::int AS state, unit, period, first_period,
        CASE WHEN first_period IS NULL THEN 'never'::scomm.activation_cohort
             ELSE make_date(2000 + first_period, 3, 1)::scomm.activation_cohort END AS cohort,
        (ARRAY['L1', 'L2', 'L3', 'NC'])[1 + (unit * 7 + period) % 4]::scomm.criminality_level AS level,
+       ARRAY[1 + unit % 2, 1 + (unit / 2 + period) % 3, 1 + (unit * period) % 2,
+             CASE WHEN first_period IS NULL THEN 1 ELSE 2 END]::int[] AS items,
        outcome
 FROM scomm.simulate_panel(1000, 12, seed => 11, cohorts => 5, never_share => 0.2)"
 
@@ -69,7 +72,7 @@ CREATE SERVER shard2 FOREIGN DATA WRAPPER postgres_fdw
 CREATE USER MAPPING FOR CURRENT_USER SERVER shard1 OPTIONS (user 'postgres');
 CREATE USER MAPPING FOR CURRENT_USER SERVER shard2 OPTIONS (user 'postgres');
 CREATE TABLE panel (state int, unit bigint, period int, first_period int, at date,
-                    cohort scomm.activation_cohort, level scomm.criminality_level, outcome float8)
+                    cohort scomm.activation_cohort, level scomm.criminality_level, items int[], outcome float8)
 	PARTITION BY LIST (state);
 CREATE FOREIGN TABLE panel_1 PARTITION OF panel FOR VALUES IN (0, 1, 2, 3, 4)
 	SERVER shard1 OPTIONS (table_name 'panel');
@@ -119,6 +122,15 @@ check "att_aggregate on the merged panel = single node (exactly)" "t" "$(q "
 check "level tallies merged from the shards = single node" "t" "$(q "
 	SELECT scomm.level_tally(t)::text = (SELECT scomm.level_tally(level)::text FROM panel_local)
 	FROM (SELECT state, scomm.level_tally(level) AS t FROM panel GROUP BY state) x")"
+
+check "response_patterns merged from the shards = single node" "t" "$(q "
+	SELECT scomm.response_patterns(r)::text = (SELECT scomm.response_patterns(items)::text FROM panel_local)
+	FROM (SELECT state, scomm.response_patterns(items) AS r FROM panel GROUP BY state) x")"
+check "lca on the merged pattern table = single node (exactly)" "t" "$(q "
+	SELECT s.loglik = l.loglik AND s.bic = l.bic
+	FROM scomm.lca_fit(scomm.lca((SELECT scomm.response_patterns(r) FROM (SELECT state, scomm.response_patterns(items) AS r
+	                                                                      FROM panel GROUP BY state) x), 2)) s,
+	     scomm.lca_fit(scomm.lca((SELECT scomm.response_patterns(items) FROM panel_local), 2)) l")"
 
 # 3. remote sessions run with search_path = pg_catalog: qualified names work, unqualified fail
 shardq() { PGOPTIONS='-c search_path=pg_catalog' psql -X -At -h 127.0.0.1 -p "$p1" -U postgres -d scomm_shard -c "$1" 2>&1; }
