@@ -16,7 +16,9 @@ SELECT (i % 50)::int AS state, (i % 3000)::bigint AS unit, (i / 3000)::int AS pe
        CASE WHEN i % 3000 % 40 = 0 THEN 'never'::scomm.activation_cohort
             ELSE (date '2006-01-01' + (200 + i % 3000 % 50 * 30))::scomm.activation_cohort END AS cohort,
        (ARRAY['L1', 'L2', 'L3', 'NC'])[1 + (i * 7) % 4]::scomm.criminality_level AS level,
-       ((i::bigint * 7919 % 10007) / 100.0 + (i % 4000) / 1000.0)::float8 AS value
+       ((i::bigint * 7919 % 10007) / 100.0 + (i % 4000) / 1000.0)::float8 AS value,
+       ARRAY[1 + i % 2, 1 + i / 2 % 2, 1 + i / 5 % 2, 1 + i / 7 % 2, 1 + i / 11 % 2,
+             1 + i / 13 % 2, 1 + i / 17 % 2, 1 + i / 19 % 2, 1 + i / 23 % 2, 1 + i / 29 % 2] AS items
 FROM generate_series(0, $1 - 1) i
 SQL
 }
@@ -41,7 +43,8 @@ INSERT INTO aggs VALUES
 	('count(*)', 'count(*)'),
 	('level_counts', 'level_counts(level)'),
 	('prepost', 'prepost(value, at, cohort)'),
-	('did_panel', 'rows(did_panel(unit, period, value, first_period))');
+	('did_panel', 'rows(did_panel(unit, period, value, first_period))'),
+	('response_patterns', '(pattern_size(response_patterns(items))).rows');
 CREATE TEMP TABLE timing (name text, rows bigint, workers int, ms float8);
 SET max_parallel_workers_per_gather = 0;
 INSERT INTO timing SELECT name, $small, 0, pg_temp.best_ms('SELECT ' || expr || ' FROM scale_small', $reps) FROM aggs;

@@ -16,12 +16,17 @@ CREATE EXTENSION scomm CASCADE;
 CREATE TABLE panel AS
 SELECT scomm.did_panel(unit, period, outcome, first_period) AS p
 FROM scomm.simulate_panel(3000, 40, seed => 1, cohorts => 20, never_share => 0.1);
+CREATE TABLE patterns AS
+SELECT scomm.response_patterns(ARRAY[1 + i % 3, 1 + i / 3 % 4, 1 + i / 7 % 2, 1 + i / 11 % 5, 1 + i / 13 % 3,
+                                     1 + i / 17 % 2, 1 + i / 19 % 4, 1 + i / 23 % 3]) AS r
+FROM generate_series(1, 100000) i;
 SQL
 
 # long(name, query): each long query, once stopped by statement_timeout and
 # once by pg_cancel_backend from another session
 declare -A long=(
 	[bootstrap]="SELECT count(*) FROM scomm.att_aggregate((SELECT p FROM panel), 'dynamic', bootstrap => 1000000)"
+	[lca]="SELECT scomm.lca((SELECT r FROM patterns), 6, starts => 10000, tolerance => 0)"
 )
 set +e
 fail=0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Dump and restore: a database with the real data, tables of scomm types and
-# stored states survives pg_dump and pg_restore into a fresh database with
+# Dump and restore: a database with the real data, tables of scomm types,
+# stored states and a latent class model survives pg_dump and pg_restore into a fresh database with
 # identical query results.  Runs against the server in the PG environment
 # variables (scripts/test sets them to its private cluster).
 set -euo pipefail
@@ -38,6 +38,13 @@ FROM (SELECT left(fips, 2) AS state_fips, level_tally(level) AS tally FROM remov
 JOIN (SELECT left(fips, 2) AS state_fips, prepost_state(rate, make_date(year, 7, 1), cohort) AS pp,
              did_panel(fips::bigint, make_date(year, 7, 1), rate, cohort, 'year') AS panel
       FROM robbery GROUP BY 1) b USING (state_fips);
+CREATE TABLE classes AS
+SELECT response_patterns(ARRAY[CASE WHEN is_early(cohort) THEN 2 ELSE 1 END,
+                               CASE WHEN rate > 50 THEN 2 WHEN rate IS NULL THEN NULL ELSE 1 END,
+                               1 + year % 2]) AS patterns
+FROM robbery;
+ALTER TABLE classes ADD COLUMN model lca_model;
+UPDATE classes SET model = lca(patterns, 2, seed => 3);
 SQL
 echo "  source database ready"
 
@@ -52,6 +59,9 @@ SELECT state_fips, tally, pp, md5(panel::text) FROM stored_states ORDER BY state
 SELECT level_counts(tally) FROM stored_states;
 SELECT prepost(pp) FROM stored_states;
 SELECT * FROM att_aggregate((SELECT did_panel(panel) FROM stored_states), 'dynamic');
+SELECT patterns, model FROM classes;
+SELECT * FROM lca_fit((SELECT model FROM classes));
+SELECT lca_classify((SELECT model FROM classes), ARRAY[2, 1, 2]);
 SELECT cohort, count(*) FROM scomm_data.activation GROUP BY cohort ORDER BY cohort LIMIT 20;
 SELECT count(*), sum(ST_Area(geom::geography))::bigint FROM scomm_data.county;
 SQL
