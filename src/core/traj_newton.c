@@ -227,7 +227,9 @@ scomm_traj_run(const TrajData *d, TrajWork *w, int max_iter, double tol,
 	int			np = scomm_traj_npar(d);
 	double		gain = INFINITY;
 	double	   *scratch;
-	int			it = 0;
+	int			it = 0,
+				wait = 0,		/* EM steps before Newton is tried again */
+				backoff = 1;
 	scomm_status st = SCOMM_OK;
 
 	*iterations = 0;
@@ -246,7 +248,9 @@ scomm_traj_run(const TrajData *d, TrajWork *w, int max_iter, double tol,
 			st = SCOMM_CANCELLED;
 			break;
 		}
-		if (gain <= SWITCH_GAIN * (1.0 + 1e-4 * fabs(ll0)))
+		if (wait > 0)
+			wait--;
+		else if (gain <= SWITCH_GAIN * (1.0 + 1e-4 * fabs(ll0)))
 		{
 			int			r = NewtonStep(d, w, tol, scratch);
 
@@ -261,6 +265,9 @@ scomm_traj_run(const TrajData *d, TrajWork *w, int max_iter, double tol,
 				gain = w->ll - ll0;
 				continue;
 			}
+			/* not yet in a concave region: a few EM steps first */
+			wait = backoff;
+			backoff = backoff < 16 ? 2 * backoff : 16;
 		}
 		if (!scomm_traj_mstep(d, w, EM_NEWTON_ITER) || !scomm_traj_estep(d, w))
 		{
