@@ -99,6 +99,29 @@ CREATE SCHEMA IF NOT EXISTS scomm_data;
 COMMENT ON SCHEMA scomm_data IS
 	'Real public data on the Secure Communities rollout, loaded by scripts/load (not owned by the scomm extension)';
 
+-- foreign keys that tables made elsewhere (the demo's scomm_data.county_trajectory) hold on the
+-- tables replaced here: dropped now, put back once the new rows are in (those tables stay)
+CREATE TEMP TABLE foreign_keys_kept ON COMMIT DROP AS
+SELECT c.conrelid::regclass::text AS tbl, c.conname, pg_get_constraintdef(c.oid) AS def
+FROM pg_constraint c
+JOIN pg_class r ON r.oid = c.confrelid
+JOIN pg_class t ON t.oid = c.conrelid
+WHERE c.contype = 'f'
+  AND r.relnamespace = 'scomm_data'::regnamespace
+  AND r.relname IN ('rejects', 'crime', 'state_crime', 'noncitizen', 'population', 'ice_aor',
+                    'activation', 'fips_crosswalk', 'county')
+  AND NOT (t.relnamespace = 'scomm_data'::regnamespace
+           AND t.relname IN ('rejects', 'crime', 'state_crime', 'noncitizen', 'population', 'ice_aor',
+                             'activation', 'fips_crosswalk', 'county'));
+DO $$
+DECLARE
+	k record;
+BEGIN
+	FOR k IN SELECT * FROM foreign_keys_kept LOOP
+		EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', k.tbl, k.conname);
+	END LOOP;
+END $$;
+
 DROP VIEW IF EXISTS scomm_data.county_activation;
 DROP TABLE IF EXISTS scomm_data.rejects, scomm_data.crime, scomm_data.state_crime,
 	scomm_data.noncitizen, scomm_data.population, scomm_data.ice_aor,
@@ -749,6 +772,14 @@ ALTER TABLE scomm_data.ice_aor ADD PRIMARY KEY (fips),
 	ADD FOREIGN KEY (fips) REFERENCES scomm_data.county;
 ALTER TABLE scomm_data.state_crime ADD PRIMARY KEY (state_abbr, year);
 ALTER TABLE scomm_data.rejects ADD PRIMARY KEY (file, line);
+DO $$
+DECLARE
+	k record;
+BEGIN
+	FOR k IN SELECT * FROM foreign_keys_kept LOOP
+		EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.tbl, k.conname, k.def);
+	END LOOP;
+END $$;
 
 ANALYZE scomm_data.county, scomm_data.activation, scomm_data.population,
 	scomm_data.noncitizen, scomm_data.crime, scomm_data.ice_aor,
