@@ -28,6 +28,7 @@ ORDER BY k;
 
 -- the model behind scomm_data.county_trajectory, for the figure and for anyone who wants its
 -- coefficients: SELECT * FROM trajectory_coefficients((SELECT model FROM scomm_data.county_trajectory_model))
+SET client_min_messages = warning;	-- no notice when the tables exist from an earlier run
 CREATE TABLE IF NOT EXISTS scomm_data.county_trajectory_model (
 	model scomm.trajectory_model NOT NULL,
 	panel scomm.trajectory_panel NOT NULL,
@@ -46,6 +47,7 @@ CREATE TABLE IF NOT EXISTS scomm_data.county_trajectory (
 	group_id int NOT NULL,
 	posterior float8 NOT NULL
 );
+RESET client_min_messages;
 COMMENT ON TABLE scomm_data.county_trajectory IS
 	'Trajectory group of each county by its property crime per 100,000 in 2006-2016 (4 Poisson groups, numbered by share, largest first), with the posterior probability of that group; written by scripts/demo.d/60_trajectories.sql';
 DELETE FROM scomm_data.county_trajectory;
