@@ -89,13 +89,18 @@ scomm_traj_buf_u64(TrajBuf *b, uint64_t v)
 	scomm_traj_buf_bytes(b, c, 8);
 }
 
-/* Append a double as its IEEE-754 bit pattern, big-endian. */
+/* the one NaN the encodings carry (a quiet NaN, sign clear, no payload) */
+#define CANONICAL_NAN UINT64_C(0x7ff8000000000000)
+
+/* Append a double as its IEEE-754 bit pattern, big-endian (NaN canonical). */
 void
 scomm_traj_buf_f64(TrajBuf *b, double v)
 {
 	uint64_t	u;
 
 	memcpy(&u, &v, sizeof(u));
+	if (isnan(v))
+		u = CANONICAL_NAN;
 	scomm_traj_buf_u64(b, u);
 }
 
@@ -221,6 +226,7 @@ scomm_traj_get_u64(TrajCursor *c)
 	return v;
 }
 
+/* Read a big-endian IEEE-754 double; a NaN other than the canonical one is corrupt. */
 double
 scomm_traj_get_f64(TrajCursor *c)
 {
@@ -228,6 +234,8 @@ scomm_traj_get_f64(TrajCursor *c)
 	double		v;
 
 	memcpy(&v, &u, sizeof(v));
+	if (isnan(v) && u != CANONICAL_NAN)
+		c->status = SCOMM_ECORRUPT;
 	return v;
 }
 

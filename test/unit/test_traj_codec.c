@@ -344,6 +344,23 @@ TestModelCodecs(void)
 			memset(c + 14, 0xff, 8);	/* share[0] = NaN */
 			ok &= scomm_traj_model_from_bytes(c, lb, &w) == SCOMM_ECORRUPT;
 			tap_ok(ok && w == NULL, "corrupted binary models rejected");
+			{
+				/* lower (NaN for poisson): after the header and the arrays, tcenter, tscale */
+				size_t		off = 14 + 8 * (size_t) (m->ngroups * (1 + m->degree + 1 + 1 + 3) +
+													 m->npar * m->npar + m->ntimes) + 16;
+
+				memcpy(c, b, lb);
+				ok = c[off] == 0x7f && c[off + 1] == 0xf8 &&
+					scomm_traj_model_from_bytes(c, lb, &w) == SCOMM_OK;
+				scomm_traj_model_free(w);
+				w = NULL;
+				c[off + 7] = 1;	/* a NaN with a payload */
+				ok &= scomm_traj_model_from_bytes(c, lb, &w) == SCOMM_ECORRUPT;
+				c[off + 7] = 0;
+				c[off] = 0xff;	/* a negative NaN */
+				ok &= scomm_traj_model_from_bytes(c, lb, &w) == SCOMM_ECORRUPT;
+				tap_ok(ok && w == NULL, "binary models carry one NaN: other NaN bit patterns rejected");
+			}
 			free(c);
 		}
 		scomm_core_free(s);
