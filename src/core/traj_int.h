@@ -1,0 +1,218 @@
+/*
+ * traj_int.h: internals shared by the traj*.c files (not part of the API).
+ */
+#ifndef SCOMM_TRAJ_INT_H
+#define SCOMM_TRAJ_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "traj.h"
+
+/* observations as parallel arrays; canonical order is (unit, t, y, exposure) */
+struct scomm_traj_panel
+{
+	size_t		n;
+	size_t		cap;
+	int64_t    *unit;
+	double	   *t;
+	double	   *y;
+	double	   *e;
+	int			sorted;			/* storage is in canonical order */
+};
+
+#define TRAJ_NUM_MAX 64			/* longest number written or accepted in text */
+
+/* growable output buffer; status sticks at the first error */
+typedef struct TrajBuf
+{
+	unsigned char *data;
+	size_t		len;
+	size_t		cap;
+	scomm_status status;
+} TrajBuf;
+
+/* bounded input cursor */
+typedef struct TrajCursor
+{
+	const unsigned char *s;
+	size_t		len;
+	size_t		pos;
+	scomm_status status;
+} TrajCursor;
+
+/* observation classes */
+#define TRAJ_OBS_ZERO 0			/* zip: y = 0 */
+#define TRAJ_OBS_POS 1			/* zip: y > 0 */
+#define TRAJ_OBS_MID 0			/* cnorm: lower < y < upper */
+#define TRAJ_OBS_LOW 1			/* cnorm: y <= lower */
+#define TRAJ_OBS_HIGH 2			/* cnorm: y >= upper */
+
+/* the arrays a fit or a posterior works on (units in ascending order) */
+typedef struct TrajData
+{
+	scomm_traj_family family;
+	int			K;				/* groups */
+	int			p;				/* d + 1 */
+	int			q;				/* parameters per group: p + nextra */
+	int			nextra;
+	size_t		nunits;
+	size_t		nobs;
+	size_t		ntimes;			/* distinct times */
+	int64_t    *unit_id;		/* [nunits] */
+	size_t	   *ustart;			/* [nunits + 1] */
+	double	   *y;				/* [nobs] */
+	double	   *e;				/* [nobs] */
+	int		   *tj;				/* [nobs] index of the distinct time */
+	unsigned char *cls;			/* [nobs] TRAJ_OBS_* */
+	int		   *cell;			/* [nobs] zip zero cell, else -1 */
+	double	   *tval;			/* [ntimes] distinct raw times */
+	double	   *x;				/* [ntimes * p] powers of the scaled time */
+	double	   *ucst;			/* [nunits] constant of log f (log y!, ...) */
+	double	   *usy;			/* [nunits * p] sum of y x over counted obs */
+	double	   *upos;			/* [nunits] zip: positive obs; cnorm: mid obs */
+	size_t		ncells;			/* zip zero cells: distinct (time, exposure) */
+	int		   *cell_tj;		/* [ncells] */
+	double	   *cell_e;			/* [ncells] */
+	double		tcenter;
+	double		tscale;
+	double		lower;
+	double		upper;
+} TrajData;
+
+/* group parameters and scratch of one EM run */
+typedef struct TrajWork
+{
+	double	   *par;			/* [K * q] beta_k then extra_k */
+	double	   *share;			/* [K] */
+	double	   *logshare;		/* [K] */
+	double	   *post;			/* [nunits * K] posteriors */
+	double	   *lf;				/* [nunits * K] log f_ik + log share_k */
+	double	   *tab;			/* [K * ntimes * 3] per-time values (TRAJ_TAB) */
+	double	   *ck;				/* [K * ncells] zip: log P(y = 0) per cell */
+	double	   *stat;			/* [K * nstat] M-step sufficient statistics */
+	size_t		nstat;
+	double	   *grad;			/* [npar] */
+	double	   *hess;			/* [npar * npar] */
+	double	   *step;			/* [npar] */
+	double	   *trial;			/* [K * q + K] */
+	double	   *ug;				/* [K * q] per-unit gradients */
+	double		ll;
+} TrajWork;
+
+/* panel internals */
+extern scomm_status scomm_traj_panel_reserve(scomm_traj_panel *p, size_t n);
+extern int	scomm_traj_obs_cmp(int64_t ua, double ta, double ya, double ea,
+							   int64_t ub, double tb, double yb, double eb);
+
+/* data preparation: from a sorted panel; scaling from the data when
+ * tscale <= 0, else the given one (posterior of a fitted model) */
+extern scomm_status scomm_traj_data_prepare(const scomm_traj_panel *p,
+											scomm_traj_family family, int K,
+											int degree, double lower,
+											double upper, double tcenter,
+											double tscale, TrajData *d);
+extern void scomm_traj_data_free(TrajData *d);
+extern scomm_status scomm_traj_work_alloc(const TrajData *d, TrajWork *w);
+extern void scomm_traj_work_free(TrajWork *w);
+
+/* EM pieces (traj_em.c) */
+extern int	scomm_traj_npar(const TrajData *d);
+extern int	scomm_traj_estep(const TrajData *d, TrajWork *w);
+extern int	scomm_traj_mstep(const TrajData *d, TrajWork *w, int newton_iter);
+extern int	scomm_traj_init_group(const TrajData *d, TrajWork *w, int k);
+extern int	scomm_traj_group_stats(const TrajData *d, TrajWork *w);
+extern int	scomm_traj_chol_solve(double *A, int n, const double *b, double *x);
+extern int	scomm_traj_ascent_step(const double *h, const double *g, int q,
+								   double *step, double *scratch);
+
+/* full-likelihood derivatives and Newton (traj_newton.c) */
+extern int	scomm_traj_full_derivs(const TrajData *d, TrajWork *w);
+extern scomm_status scomm_traj_run(const TrajData *d, TrajWork *w,
+								   int max_iter, double tol, int *iterations,
+								   int *converged);
+extern int	scomm_traj_vcov(const TrajData *d, TrajWork *w, double *vcov);
+
+/*
+ * per-family pieces (traj_family.c).  tab holds, per time j, 3 values:
+ * poisson/zip: eta_j, exp(eta_j), unused; cnorm: m_j, log Phi of the lower
+ * bound's standardised distance, log Phi of the upper one's.
+ */
+#define TRAJ_TAB(tab, d, j) ((tab) + (size_t) (j) * 3)
+extern size_t scomm_traj_nstat(const TrajData *d);
+extern int	scomm_traj_group_tables(const TrajData *d, const double *par,
+									double *tab, double *ck);
+extern double scomm_traj_unit_logf(const TrajData *d, size_t i,
+								   const double *par, const double *tab,
+								   const double *ck);
+extern void scomm_traj_unit_grad(const TrajData *d, size_t i,
+								 const double *par, const double *tab,
+								 double *g);
+extern void scomm_traj_accum_stats(const TrajData *d, size_t i, double w,
+								   double *stat);
+extern double scomm_traj_group_q(const TrajData *d, const double *stat,
+								 const double *par);
+extern int	scomm_traj_group_q_derivs(const TrajData *d, const double *stat,
+									  const double *par, double *g, double *h);
+extern void scomm_traj_group_start(const TrajData *d, const double *stat,
+								   double *par);
+extern double scomm_traj_expected_value(scomm_traj_family f, double eta,
+										double extra, double lower,
+										double upper);
+extern double scomm_traj_log_phi(double x);
+
+/* model internals */
+extern scomm_status scomm_traj_model_alloc(scomm_traj_family family, int K,
+										   int degree, int ntimes,
+										   scomm_traj_model **out);
+extern scomm_status scomm_traj_model_check(const scomm_traj_model *m);
+extern scomm_status scomm_traj_model_build(const TrajData *d, TrajWork *w,
+										   scomm_traj_model **out);
+extern void scomm_traj_classification(const TrajData *d, const TrajWork *w,
+									  double *avepp, double *occ,
+									  double *assigned);
+
+/* scalar model fields, in encoding order */
+typedef struct TrajField
+{
+	const char *name;
+	size_t		off;
+	int			nan_ok;
+} TrajField;
+
+extern const TrajField scomm_traj_double_fields[];
+extern const int scomm_traj_ndouble_fields;
+extern const TrajField scomm_traj_int_fields[];
+extern const int scomm_traj_nint_fields;
+
+#define TRAJ_DFIELD(m, f) ((double *) ((char *) (m) + (f)->off))
+#define TRAJ_IFIELD(m, f) ((int *) ((char *) (m) + (f)->off))
+
+/* output buffer */
+extern void scomm_traj_buf_bytes(TrajBuf *b, const void *p, size_t n);
+extern void scomm_traj_buf_u8(TrajBuf *b, unsigned v);
+extern void scomm_traj_buf_u32(TrajBuf *b, uint32_t v);
+extern void scomm_traj_buf_u64(TrajBuf *b, uint64_t v);
+extern void scomm_traj_buf_f64(TrajBuf *b, double v);
+extern void scomm_traj_buf_str(TrajBuf *b, const char *s);
+extern void scomm_traj_buf_long(TrajBuf *b, long long v);
+extern void scomm_traj_buf_ulong(TrajBuf *b, uint64_t v);
+extern void scomm_traj_buf_double(TrajBuf *b, double v);
+extern scomm_status scomm_traj_buf_finish(TrajBuf *b, int nul,
+										  unsigned char **out, size_t *len);
+
+/* binary reading */
+extern unsigned scomm_traj_get_u8(TrajCursor *c);
+extern uint32_t scomm_traj_get_u32(TrajCursor *c);
+extern uint64_t scomm_traj_get_u64(TrajCursor *c);
+extern double scomm_traj_get_f64(TrajCursor *c);
+
+/* text reading */
+extern int	scomm_traj_peek(TrajCursor *c, char ch);
+extern void scomm_traj_expect(TrajCursor *c, const char *lit);
+extern uint64_t scomm_traj_read_uint(TrajCursor *c, uint64_t max);
+extern int64_t scomm_traj_read_int64(TrajCursor *c);
+extern double scomm_traj_read_double(TrajCursor *c, int allow_special);
+extern void scomm_traj_expect_end(TrajCursor *c);
+
+#endif
