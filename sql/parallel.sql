@@ -47,7 +47,8 @@ CREATE TABLE par_states AS
 SELECT id % 3000 AS grp, level_tally(level) AS tally, prepost_state(value, at, cohort) AS pp,
        prepost_state(value, at, cohort, '1 year') AS ppw,
        did_panel(unit, period, value, first_period) AS panel,
-       response_patterns(items) AS patterns
+       response_patterns(items) AS patterns,
+       trajectory_panel(unit, period, value) AS tp
 FROM par_rows GROUP BY id % 3000;
 ANALYZE par_rows;
 ANALYZE par_states;
@@ -93,7 +94,11 @@ INSERT INTO par_queries VALUES
 	 'SELECT md5(did_panel(unit, at, value, cohort, ''month'')::text) FROM par_rows'),
 	('did_panel(did_panel)', 'SELECT md5(did_panel(panel)::text) FROM par_states'),
 	('response_patterns(integer[])', 'SELECT response_patterns(items) FROM par_rows'),
-	('response_patterns(response_patterns)', 'SELECT response_patterns(patterns) FROM par_states');
+	('response_patterns(response_patterns)', 'SELECT response_patterns(patterns) FROM par_states'),
+	('trajectory_panel(bigint,double precision,double precision,double precision)',
+	 'SELECT md5(trajectory_panel(unit, period, round(value), NULL)::text) FROM par_rows'),
+	('trajectory_panel(bigint,double precision,double precision)', 'SELECT md5(trajectory_panel(unit, period, value)::text) FROM par_rows'),
+	('trajectory_panel(trajectory_panel)', 'SELECT md5(trajectory_panel(tp)::text) FROM par_states');
 
 -- every aggregate of the extension has a query here
 SELECT aggregate AS aggregate_without_parallel_test FROM scomm_aggregates
@@ -119,7 +124,8 @@ SELECT count(*) AS states,
        bool_and(pp::text::prepost_state::text = pp::text) AS prepost_state,
        bool_and(ppw::text::prepost_state::text = ppw::text) AS prepost_state_windowed,
        bool_and(panel::text::did_panel::text = panel::text) AS did_panel,
-       bool_and(patterns::text::response_patterns::text = patterns::text) AS response_patterns
+       bool_and(patterns::text::response_patterns::text = patterns::text) AS response_patterns,
+       bool_and(tp::text::trajectory_panel::text = tp::text) AS trajectory_panel
 FROM par_states;
 SELECT level_tally(tally)::text::level_tally::text = level_tally(tally)::text AS merged_tally,
        prepost_state(pp)::text::prepost_state::text = prepost_state(pp)::text AS merged_prepost,

@@ -73,6 +73,11 @@ trajectory_raise(scomm_status st, const char *what)
 					 errmsg("%s: every start collapsed (a group lost all its units)", what),
 					 errhint("Fit fewer groups or a lower degree.")));
 			break;
+		case SCOMM_ETOOBIG:
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s: request too large", what)));
+			break;
 		default:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
