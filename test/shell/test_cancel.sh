@@ -20,6 +20,9 @@ CREATE TABLE patterns AS
 SELECT scomm.response_patterns(ARRAY[1 + i % 3, 1 + i / 3 % 4, 1 + i / 7 % 2, 1 + i / 11 % 5, 1 + i / 13 % 3,
                                      1 + i / 17 % 2, 1 + i / 19 % 4, 1 + i / 23 % 3]) AS r
 FROM generate_series(1, 100000) i;
+CREATE TABLE trajectories AS
+SELECT scomm.trajectory_panel(u, t, (u * 7 + t * t) % 23) AS tp
+FROM generate_series(1, 3000) u, generate_series(1, 12) t;
 SQL
 
 # long(name, query): each long query, once stopped by statement_timeout and
@@ -27,6 +30,7 @@ SQL
 declare -A long=(
 	[bootstrap]="SELECT count(*) FROM scomm.att_aggregate((SELECT p FROM panel), 'dynamic', bootstrap => 1000000)"
 	[lca]="SELECT scomm.lca((SELECT r FROM patterns), 6, starts => 10000, tolerance => 0)"
+	[trajectory]="SELECT scomm.trajectory_groups((SELECT tp FROM trajectories), 5, degree => 3, family => 'zip', starts => 100000)"
 )
 set +e
 fail=0

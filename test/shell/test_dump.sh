@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Dump and restore: a database with the real data, tables of scomm types,
-# stored states and a latent class model survives pg_dump and pg_restore into a fresh database with
+# stored states, a latent class model and a trajectory model survives pg_dump and pg_restore into a fresh database with
 # identical query results.  Runs against the server in the PG environment
 # variables (scripts/test sets them to its private cluster).
 set -euo pipefail
@@ -45,6 +45,10 @@ SELECT response_patterns(ARRAY[CASE WHEN is_early(cohort) THEN 2 ELSE 1 END,
 FROM robbery;
 ALTER TABLE classes ADD COLUMN model lca_model;
 UPDATE classes SET model = lca(patterns, 2, seed => 3);
+CREATE TABLE trajectories AS
+SELECT trajectory_panel(fips::bigint, year, rate) AS panel FROM robbery WHERE rate IS NOT NULL;
+ALTER TABLE trajectories ADD COLUMN model trajectory_model;
+UPDATE trajectories SET model = trajectory_groups(panel, 2, family => 'cnorm', seed => 2);
 SQL
 echo "  source database ready"
 
@@ -62,6 +66,8 @@ SELECT * FROM att_aggregate((SELECT did_panel(panel) FROM stored_states), 'dynam
 SELECT patterns, model FROM classes;
 SELECT * FROM lca_fit((SELECT model FROM classes));
 SELECT lca_classify((SELECT model FROM classes), ARRAY[2, 1, 2]);
+SELECT md5(panel::text), model FROM trajectories;
+SELECT * FROM trajectory_shares((SELECT model FROM trajectories));
 SELECT cohort, count(*) FROM scomm_data.activation GROUP BY cohort ORDER BY cohort LIMIT 20;
 SELECT count(*), sum(ST_Area(geom::geography))::bigint FROM scomm_data.county;
 SQL
