@@ -11,6 +11,7 @@
 #include "access/htup_details.h"
 #include "common/int.h"
 #include "funcapi.h"
+#include "nodes/execnodes.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/float.h"
@@ -71,10 +72,10 @@ CheckSameWindow(const PrepostState *a, const PrepostState *b)
 				 errhint("Only states computed with the same within argument (the same months, days and time) can be merged.")));
 }
 
-static void
+static inline void
 CheckFiniteMoments(const prepost_moments *m)
 {
-	if (!isfinite(m->mean) || !isfinite(m->m2))
+	if (unlikely(!isfinite(m->mean) || !isfinite(m->m2)))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("prepost mean or variance out of range"),
@@ -82,8 +83,8 @@ CheckFiniteMoments(const prepost_moments *m)
 }
 
 /* Reject a NaN or infinite value and an infinite date. */
-static void
-CheckRow(double value, DateADT at)
+static pg_noinline void
+RowError(double value, DateADT at)
 {
 	if (!isfinite(value))
 		ereport(ERROR,
@@ -95,6 +96,13 @@ CheckRow(double value, DateADT at)
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("prepost date must be finite: \"%s\"",
 						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(at))))));
+}
+
+static inline void
+CheckRow(double value, DateADT at)
+{
+	if (unlikely(!isfinite(value) || DATE_NOT_FINITE(at)))
+		RowError(value, at);
 }
 
 /* ceil(ts / day): the first date whose midnight is at or after ts */
@@ -154,12 +162,17 @@ PG_FUNCTION_INFO_V1(prepost_accum);
 Datum
 prepost_accum(PG_FUNCTION_ARGS)
 {
-	PrepostState *s = WritableState(fcinfo, PREPOST_ALL, NULL);
+	PrepostState *s;
 	double		value;
 	DateADT		at;
 	ActivationCohort c;
 
-	if (s->kind != PREPOST_ALL)
+	/* fast path: our own state in a plain aggregate (every row but the first) */
+	if (likely(!PG_ARGISNULL(0) && fcinfo->context != NULL && IsA(fcinfo->context, AggState)))
+		s = (PrepostState *) PG_GETARG_POINTER(0);
+	else
+		s = WritableState(fcinfo, PREPOST_ALL, NULL);
+	if (unlikely(s->kind != PREPOST_ALL))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot add a row without a window to a prepost state %s", prepost_window_text(s)),
