@@ -95,17 +95,40 @@ $$;
 ----------------------------------------------------------------------------
 
 \echo '--> creating schema scomm_data'
+-- the map layers of scripts/demo.d/70_map_layers.sql read the tables replaced
+-- here: dropped (the demo makes them again), with the dissolved states and
+-- field offices, which are made again below
+DROP VIEW IF EXISTS scomm_data.county_layer, scomm_data.state_layer, scomm_data.field_office_layer;
+DROP TABLE IF EXISTS scomm_data.field_office, scomm_data.state;
 CREATE SCHEMA IF NOT EXISTS scomm_data;
 COMMENT ON SCHEMA scomm_data IS
 	'Real public data on the Secure Communities rollout, loaded by scripts/load (not owned by the scomm extension)';
 
+-- foreign keys that tables made elsewhere (the demo's scomm_data.county_class and
+-- county_trajectory) hold on the
+-- tables replaced here: dropped now, put back once the new rows are in (those tables stay)
+CREATE TEMP TABLE foreign_keys_kept ON COMMIT DROP AS
+SELECT c.conrelid::regclass::text AS tbl, c.conname, pg_get_constraintdef(c.oid) AS def
+FROM pg_constraint c
+JOIN pg_class r ON r.oid = c.confrelid
+JOIN pg_class t ON t.oid = c.conrelid
+WHERE c.contype = 'f'
+  AND r.relnamespace = 'scomm_data'::regnamespace
+  AND r.relname IN ('rejects', 'crime', 'state_crime', 'noncitizen', 'population', 'ice_aor',
+                    'activation', 'fips_crosswalk', 'county')
+  AND NOT (t.relnamespace = 'scomm_data'::regnamespace
+           AND t.relname IN ('rejects', 'crime', 'state_crime', 'noncitizen', 'population', 'ice_aor',
+                             'activation', 'fips_crosswalk', 'county'));
+DO $$
+DECLARE
+	k record;
+BEGIN
+	FOR k IN SELECT * FROM foreign_keys_kept LOOP
+		EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', k.tbl, k.conname);
+	END LOOP;
+END $$;
+
 DROP VIEW IF EXISTS scomm_data.county_activation;
--- objects of scripts/demo.d/70_map_layers.sql that depend on these tables: the
--- map layers (re-created by the demo) and the class tables they join (results
--- of the demo steps, computed again by the demo)
-DROP VIEW IF EXISTS scomm_data.county_layer, scomm_data.state_layer, scomm_data.field_office_layer;
-DROP TABLE IF EXISTS scomm_data.county_class, scomm_data.county_trajectory;
-DROP TABLE IF EXISTS scomm_data.field_office, scomm_data.state;
 DROP TABLE IF EXISTS scomm_data.rejects, scomm_data.crime, scomm_data.state_crime,
 	scomm_data.noncitizen, scomm_data.population, scomm_data.ice_aor,
 	scomm_data.activation, scomm_data.fips_crosswalk, scomm_data.county;
@@ -875,6 +898,18 @@ ALTER TABLE scomm_data.ice_aor ADD PRIMARY KEY (fips),
 	ADD FOREIGN KEY (fips) REFERENCES scomm_data.county;
 ALTER TABLE scomm_data.state_crime ADD PRIMARY KEY (state_abbr, year);
 ALTER TABLE scomm_data.rejects ADD PRIMARY KEY (file, line);
+DO $$
+DECLARE
+	k record;
+BEGIN
+	FOR k IN SELECT * FROM foreign_keys_kept LOOP
+		-- rows of counties that are gone from the new data go too
+		IF k.def = 'FOREIGN KEY (fips) REFERENCES scomm_data.county(fips)' THEN
+			EXECUTE format('DELETE FROM %s k WHERE NOT EXISTS (SELECT FROM scomm_data.county c WHERE c.fips = k.fips)', k.tbl);
+		END IF;
+		EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', k.tbl, k.conname, k.def);
+	END LOOP;
+END $$;
 
 ANALYZE scomm_data.county, scomm_data.activation, scomm_data.population,
 	scomm_data.noncitizen, scomm_data.crime, scomm_data.ice_aor,
