@@ -22,8 +22,8 @@ from qgis.core import (  # noqa: E402
     QgsCoordinateTransform, QgsFeatureRequest, QgsFillSymbol, QgsGeometry,
     QgsGraduatedSymbolRenderer, QgsLayoutExporter, QgsLayoutItemLabel,
     QgsLayoutItemLegend, QgsLayoutItemMap, QgsLayoutPoint, QgsLayoutSize,
-    QgsLegendRenderer, QgsLegendStyle, QgsProviderRegistry, QgsPalLayerSettings, QgsPrintLayout, QgsProject, QgsRectangle,
-    QgsRendererCategory, QgsRendererRange, QgsTextFormat, QgsUnitTypes,
+    QgsLegendRenderer, QgsLegendStyle, QgsPalLayerSettings, QgsPrintLayout, QgsProject,
+    QgsProviderRegistry, QgsRectangle, QgsRendererCategory, QgsRendererRange, QgsTextFormat, QgsUnitTypes,
     QgsVectorLayer, QgsVectorLayerSimpleLabeling)
 from qgis.PyQt.QtGui import QColor, QFont  # noqa: E402
 
@@ -191,12 +191,12 @@ def add_map(layout, layers, crs, box, x, y, w, h, frame):
     return m
 
 
-def make_layout(project, name, title, subtitle, layer, borders, states):
+def make_layout(project, name, title, subtitle, layer, states):
     layout = QgsPrintLayout(project)
     layout.initializeDefaults()
     layout.setName(name)
     layout.pageCollection().page(0).setPageSize(QgsLayoutSize(PAGE_W, PAGE_H, QgsUnitTypes.LayoutMillimeters))
-    layers = [b for b in borders if b is not layer] + [layer]
+    layers = [states, layer]  # the state borders drawn over the counties
     conus = extent(states, "state NOT IN ('AK', 'HI')", QgsCoordinateReferenceSystem("EPSG:5070"), project)
     alaska = extent(states, "state = 'AK'", QgsCoordinateReferenceSystem("EPSG:3338"), project)
     hawaii = extent(states, "state = 'HI'", QgsCoordinateReferenceSystem("ESRI:102007"), project)
@@ -218,7 +218,6 @@ def make_layout(project, name, title, subtitle, layer, borders, states):
         f.setPointSizeF(size)
         f.setBold(bold)
         legend.setStyleFont(style, f)
-    legend.setStyleFont(QgsLegendStyle.Subgroup, QFont(FONT, 1))
     legend.attemptMove(QgsLayoutPoint(258, 40, QgsUnitTypes.LayoutMillimeters))
     layout.addLayoutItem(legend)
     # the legend shows the symbols under its title, not the layer's name again
@@ -256,7 +255,7 @@ def write_project(path):
     root.removeChildNode(node)
     for name, layer_name, title, subtitle in MAPS:
         layer = styled[layer_name]
-        make_layout(project, name, title, subtitle, layer, [states], states)
+        make_layout(project, name, title, subtitle, layer, states)
         node = root.findLayer(layer.id())
         node.setItemVisibilityChecked(layer_name == "Activation year")
     if not project.write(path):
@@ -275,6 +274,7 @@ def render(path, outdir):
         sys.exit("scripts/map: cannot open the layers %s: is the demo database loaded, and do "
                  "PGHOST, PGPORT, PGUSER and PGDATABASE point at it?" % ", ".join(sorted(bad)))
     # classes come from the data: one category per class present
+    placeholder = False
     for layer in project.mapLayersByName("Latent class"):
         layer.setRenderer(class_renderer(layer))
         placeholder = note_placeholder(layer)
