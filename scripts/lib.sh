@@ -15,6 +15,9 @@ export PATH="$PG_BINDIR:$PATH"
 
 SCOMM_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3
 	libgsl-dev gcc make gnuplot-nox clang)
+# QGIS 3 for the maps (scripts/map, test/shell/test_map.sh): large, so only the
+# scripts that draw maps install it, through ensure_map_packages
+SCOMM_MAP_PACKAGES=(qgis python3-qgis qgis-providers fonts-dejavu-core)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -24,14 +27,23 @@ as_root() {
 }
 
 ensure_packages() {
+	install_missing "${SCOMM_PACKAGES[@]}"
+}
+
+ensure_map_packages() {
+	install_missing "${SCOMM_MAP_PACKAGES[@]}"
+}
+
+# install_missing PACKAGE...: apt-get install those not installed yet
+install_missing() {
 	local missing=() p
-	for p in "${SCOMM_PACKAGES[@]}"; do
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	log "installing Debian packages: ${missing[*]}"
 	as_root apt-get update -qq
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 \
 		"${missing[@]}" >/dev/null
 }
 

@@ -95,6 +95,11 @@ $$;
 ----------------------------------------------------------------------------
 
 \echo '--> creating schema scomm_data'
+-- the map layers of scripts/demo.d/70_map_layers.sql read the tables replaced
+-- here: dropped (the demo makes them again), with the dissolved states and
+-- field offices, which are made again below
+DROP VIEW IF EXISTS scomm_data.county_layer, scomm_data.state_layer, scomm_data.field_office_layer;
+DROP TABLE IF EXISTS scomm_data.field_office, scomm_data.state;
 CREATE SCHEMA IF NOT EXISTS scomm_data;
 COMMENT ON SCHEMA scomm_data IS
 	'Real public data on the Secure Communities rollout, loaded by scripts/load (not owned by the scomm extension)';
@@ -159,6 +164,9 @@ COMMENT ON COLUMN scomm_data.county.geojson_id IS
 	'The feature id in the GeoJSON file (46102 for Shannon County SD; equal to fips elsewhere)';
 COMMENT ON COLUMN scomm_data.county.land_area_sqmi IS 'Land area in square miles (Census CENSUSAREA)';
 COMMENT ON COLUMN scomm_data.county.geom IS 'Boundary, WGS 84 longitude/latitude';
+ALTER TABLE scomm_data.county ADD COLUMN geom_simple geometry(MultiPolygon, 4326);
+COMMENT ON COLUMN scomm_data.county.geom_simple IS
+	'Boundary simplified for drawing (about 1 km, 0.01 degree): shared borders simplified once, so neighbours still meet without gaps or overlaps';
 
 CREATE TABLE scomm_data.fips_crosswalk (
 	source_fips text NOT NULL CHECK (source_fips ~ '^\d{5}$'),
@@ -757,6 +765,123 @@ SELECT format('    %s: %s lines, %s loaded, %s rejected',
 	count(*) FILTER (WHERE problem IS NULL), count(*) FILTER (WHERE problem IS NOT NULL)) FROM v_ucr;
 
 ----------------------------------------------------------------------------
+-- Map geometries: simplified county boundaries, states and ICE field offices
+----------------------------------------------------------------------------
+
+-- Simplified boundaries for drawing.  Simplifying each county on its own
+-- would move the two copies of a shared border differently (gaps and
+-- overlaps), and ST_CoverageSimplify needs PostGIS 3.4.  So: node the
+-- boundaries of all counties into edges (each shared border once), cut
+-- closed edges (islands, enclaves) into three pieces so that none can
+-- collapse, simplify all pieces together with ST_SimplifyPreserveTopology
+-- (which keeps their end points and keeps them from crossing each other),
+-- rebuild the faces and give each face to the county that contains it.
+\echo '--> simplified county boundaries, states and ICE field offices'
+CREATE TEMP TABLE map_edge AS
+SELECT e.geom AS edge
+FROM (SELECT ST_LineMerge(ST_Node(ST_Collect(b.geom))) AS lines
+	  FROM scomm_data.county, ST_Dump(ST_Boundary(geom)) b) l,
+	ST_Dump(l.lines) e;
+CREATE TEMP TABLE map_face AS
+SELECT f.geom AS face
+FROM (SELECT ST_Polygonize(d.geom) AS faces
+	  FROM (SELECT ST_SimplifyPreserveTopology(ST_Collect(piece), 0.01) AS pieces
+			FROM (SELECT edge AS piece FROM map_edge WHERE NOT ST_IsClosed(edge)
+				  UNION ALL
+				  SELECT ST_MakeLine(ARRAY(SELECT ST_PointN(edge, i) FROM generate_series(p.a, p.b) i))
+				  FROM map_edge, ST_NPoints(edge) n,
+					  LATERAL (VALUES (1, 1 + (n - 1) / 3), (1 + (n - 1) / 3, 1 + 2 * (n - 1) / 3),
+									  (1 + 2 * (n - 1) / 3, n)) p(a, b)
+				  WHERE ST_IsClosed(edge)) c) s,
+		  ST_Dump(s.pieces) d) p,
+	ST_Dump(p.faces) f;
+UPDATE scomm_data.county c SET geom_simple = s.geom
+FROM (SELECT c.fips, ST_Multi(ST_Union(f.face)) AS geom
+	  FROM map_face f
+	  JOIN scomm_data.county c ON c.geom && f.face AND ST_Contains(c.geom, ST_PointOnSurface(f.face))
+	  GROUP BY c.fips) s
+WHERE s.fips = c.fips;
+-- a county without a face would be missing from the map: fail the load
+DO $$
+DECLARE
+	missing text;
+BEGIN
+	SELECT string_agg(fips, ', ' ORDER BY fips) INTO missing
+	FROM scomm_data.county WHERE geom_simple IS NULL OR NOT ST_IsValid(geom_simple);
+	IF missing IS NOT NULL THEN
+		RAISE EXCEPTION 'simplified boundaries missing or invalid for counties %', missing;
+	END IF;
+END
+$$;
+ALTER TABLE scomm_data.county ALTER COLUMN geom_simple SET NOT NULL;
+CREATE INDEX county_geom_simple_idx ON scomm_data.county USING gist (geom_simple);
+
+-- states: the union of their counties
+CREATE TABLE scomm_data.state (
+	state_fips     text PRIMARY KEY,
+	state          text NOT NULL UNIQUE,
+	counties       int NOT NULL,
+	land_area_sqmi float8,
+	geom           geometry(MultiPolygon, 4326) NOT NULL,
+	geom_simple    geometry(MultiPolygon, 4326) NOT NULL
+);
+COMMENT ON TABLE scomm_data.state IS
+	'The 50 states and DC, dissolved from their counties (scomm_data.county)';
+COMMENT ON COLUMN scomm_data.state.state IS 'USPS state abbreviation';
+COMMENT ON COLUMN scomm_data.state.counties IS 'Number of counties';
+COMMENT ON COLUMN scomm_data.state.land_area_sqmi IS 'Land area in square miles, the sum over its counties';
+COMMENT ON COLUMN scomm_data.state.geom IS 'Boundary: the union of the county boundaries';
+COMMENT ON COLUMN scomm_data.state.geom_simple IS 'Boundary for drawing: the union of the simplified county boundaries';
+INSERT INTO scomm_data.state
+SELECT state_fips, min(state), count(*), sum(land_area_sqmi),
+	ST_Multi(ST_Union(geom)), ST_Multi(ST_Union(geom_simple))
+FROM scomm_data.county
+GROUP BY state_fips;
+CREATE INDEX state_geom_idx ON scomm_data.state USING gist (geom);
+
+-- ICE ERO field offices: the union of the counties of their area of
+-- responsibility; the city of each code as ICE names its field offices
+-- (data/SOURCES.md)
+CREATE TABLE scomm_data.field_office (
+	aor            text PRIMARY KEY,
+	name           text NOT NULL,
+	counties       int NOT NULL,
+	states         text NOT NULL,
+	land_area_sqmi float8,
+	geom           geometry(MultiPolygon, 4326) NOT NULL,
+	geom_simple    geometry(MultiPolygon, 4326) NOT NULL
+);
+COMMENT ON TABLE scomm_data.field_office IS
+	'ICE Enforcement and Removal Operations field offices, dissolved from the counties of their area of responsibility (scomm_data.ice_aor)';
+COMMENT ON COLUMN scomm_data.field_office.aor IS 'Field office code (as in scomm_data.ice_aor.aor)';
+COMMENT ON COLUMN scomm_data.field_office.name IS 'The field office''s city';
+COMMENT ON COLUMN scomm_data.field_office.counties IS 'Number of counties in its area of responsibility';
+COMMENT ON COLUMN scomm_data.field_office.states IS 'States with counties in its area, USPS abbreviations separated by ", "';
+COMMENT ON COLUMN scomm_data.field_office.land_area_sqmi IS 'Land area in square miles, the sum over its counties';
+COMMENT ON COLUMN scomm_data.field_office.geom IS 'Boundary: the union of the county boundaries';
+COMMENT ON COLUMN scomm_data.field_office.geom_simple IS 'Boundary for drawing: the union of the simplified county boundaries';
+INSERT INTO scomm_data.field_office
+SELECT a.aor, coalesce(n.name, a.aor), count(*),
+	string_agg(DISTINCT c.state, ', ' ORDER BY c.state), sum(c.land_area_sqmi),
+	ST_Multi(ST_Union(c.geom)), ST_Multi(ST_Union(c.geom_simple))
+FROM scomm_data.ice_aor a
+JOIN scomm_data.county c USING (fips)
+LEFT JOIN (VALUES ('ATL', 'Atlanta'), ('BAL', 'Baltimore'), ('BOS', 'Boston'), ('BUF', 'Buffalo'),
+				  ('CHI', 'Chicago'), ('DAL', 'Dallas'), ('DEN', 'Denver'), ('DET', 'Detroit'),
+				  ('ELP', 'El Paso'), ('HOU', 'Houston'), ('LOS', 'Los Angeles'), ('MIA', 'Miami'),
+				  ('NEW', 'Newark'), ('NOL', 'New Orleans'), ('NYC', 'New York City'),
+				  ('PHI', 'Philadelphia'), ('PHO', 'Phoenix'), ('SEA', 'Seattle'),
+				  ('SFR', 'San Francisco'), ('SLC', 'Salt Lake City'), ('SNA', 'San Antonio'),
+				  ('SND', 'San Diego'), ('SPM', 'St. Paul'), ('WAS', 'Washington')) n(aor, name)
+	ON n.aor = a.aor
+GROUP BY a.aor, n.name;
+CREATE INDEX field_office_geom_idx ON scomm_data.field_office USING gist (geom);
+SELECT format('    %s counties simplified (%s points, %s before), %s states, %s field offices',
+	count(*), sum(ST_NPoints(geom_simple)), sum(ST_NPoints(geom)),
+	(SELECT count(*) FROM scomm_data.state), (SELECT count(*) FROM scomm_data.field_office))
+FROM scomm_data.county;
+
+----------------------------------------------------------------------------
 -- Summary
 ----------------------------------------------------------------------------
 
@@ -788,7 +913,8 @@ END $$;
 
 ANALYZE scomm_data.county, scomm_data.activation, scomm_data.population,
 	scomm_data.noncitizen, scomm_data.crime, scomm_data.ice_aor,
-	scomm_data.state_crime, scomm_data.rejects, scomm_data.fips_crosswalk;
+	scomm_data.state_crime, scomm_data.rejects, scomm_data.fips_crosswalk,
+	scomm_data.state, scomm_data.field_office;
 
 \echo '--> rows in scomm_data'
 SELECT format('    %-16s %7s rows', t, n) FROM (VALUES
@@ -799,6 +925,8 @@ SELECT format('    %-16s %7s rows', t, n) FROM (VALUES
 	('crime', (SELECT count(*) FROM scomm_data.crime)),
 	('ice_aor', (SELECT count(*) FROM scomm_data.ice_aor)),
 	('state_crime', (SELECT count(*) FROM scomm_data.state_crime)),
+	('state', (SELECT count(*) FROM scomm_data.state)),
+	('field_office', (SELECT count(*) FROM scomm_data.field_office)),
 	('fips_crosswalk', (SELECT count(*) FROM scomm_data.fips_crosswalk)),
 	('rejects', (SELECT count(*) FROM scomm_data.rejects))) AS t(t, n);
 \echo '--> rejected lines by file and reason (see scomm_data.rejects)'

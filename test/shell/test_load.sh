@@ -99,8 +99,33 @@ check "GeoJSON mixes Polygon and MultiPolygon" "yes" \
 check "all geometries MultiPolygon, SRID 4326, valid" "3143|MULTIPOLYGON|4326|3143" \
 	"$(q "SELECT count(*), min(GeometryType(geom)), min(ST_SRID(geom)), count(*) FILTER (WHERE ST_IsValid(geom))
 		FROM scomm_data.county GROUP BY GeometryType(geom), ST_SRID(geom)")"
-check "geometry column type" "MULTIPOLYGON 4326" \
-	"$(q "SELECT type || ' ' || srid FROM geometry_columns WHERE f_table_schema = 'scomm_data' AND f_table_name = 'county'")"
+check "geometry column types (geom, geom_simple)" "geom MULTIPOLYGON 4326,geom_simple MULTIPOLYGON 4326" \
+	"$(q "SELECT string_agg(f_geometry_column || ' ' || type || ' ' || srid, ',' ORDER BY f_geometry_column)
+		FROM geometry_columns WHERE f_table_schema = 'scomm_data' AND f_table_name = 'county'")"
+# simplified boundaries: every county, valid, fewer points, within 0.01 degree
+# of the boundary (plus rounding), neighbours still neighbours, no overlaps
+check "simplified boundaries: all valid MultiPolygons with fewer points" "3143|3143|t" \
+	"$(q "SELECT count(*), count(*) FILTER (WHERE ST_IsValid(geom_simple) AND GeometryType(geom_simple) = 'MULTIPOLYGON'),
+		sum(ST_NPoints(geom_simple)) < sum(ST_NPoints(geom)) / 1.5 FROM scomm_data.county")"
+check "simplified boundaries within 0.01 degree of the boundaries (islands below that size may go)" 0 \
+	"$(q "SELECT count(*) FROM scomm_data.county
+		WHERE ST_HausdorffDistance(ST_Boundary(geom_simple), ST_Boundary(geom)) > 0.0100001
+		  AND ST_NumGeometries(geom_simple) = ST_NumGeometries(geom)")"
+check "simplified boundaries: the same neighbour pairs, no overlaps" "9128|9128|0" \
+	"$(q "SELECT count(*) FILTER (WHERE ST_Intersects(a.geom, b.geom)),
+		count(*) FILTER (WHERE ST_Intersects(a.geom_simple, b.geom_simple)),
+		count(*) FILTER (WHERE ST_Relate(a.geom_simple, b.geom_simple, '2********'))
+		FROM scomm_data.county a JOIN scomm_data.county b
+		ON a.fips < b.fips AND ST_Expand(a.geom, 0.05) && b.geom")"
+check "states: 51, every county once, the union of their counties" "51|3143|0" \
+	"$(q "SELECT count(*), sum(counties), count(*) FILTER (WHERE abs(ST_Area(geom) - (SELECT sum(ST_Area(c.geom))
+		FROM scomm_data.county c WHERE c.state_fips = s.state_fips)) > 1e-6) FROM scomm_data.state s")"
+check "field offices: the 24 AOR codes, every county once" "24|3143|0" \
+	"$(q "SELECT count(*), sum(counties), count(*) FILTER (WHERE abs(ST_Area(geom) - (SELECT sum(ST_Area(c.geom))
+		FROM scomm_data.county c JOIN scomm_data.ice_aor a USING (fips) WHERE a.aor = f.aor)) > 1e-6)
+		FROM scomm_data.field_office f")"
+check "field office of Harris County TX" "HOU Houston" \
+	"$(q "SELECT f.aor || ' ' || f.name FROM scomm_data.field_office f WHERE ST_Contains(f.geom, ST_SetSRID(ST_MakePoint(-95.37, 29.76), 4326))")"
 check "GiST index on county.geom" 1 \
 	"$(q "SELECT count(*) FROM pg_indexes WHERE schemaname = 'scomm_data' AND tablename = 'county' AND indexdef LIKE '%USING gist (geom)%'")"
 check "Shannon County SD: fips 46113 from GEO_ID, GeoJSON id 46102" "46113|Shannon County|SD|46102" \
