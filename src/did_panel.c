@@ -17,6 +17,7 @@
 #include <math.h>
 
 #include "fmgr.h"
+#include "nodes/execnodes.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
@@ -315,8 +316,34 @@ MergeInto(DidPanelExpanded *dst, Datum src)
  * in this aggregate's context, or a new one (empty, or a copy of a stored
  * panel).  did_panel is a plain aggregate: window use is refused.
  */
-static DidPanelExpanded *
+static DidPanelExpanded *StateForUpdateSlow(FunctionCallInfo fcinfo);
+
+/*
+ * Every row but the first: in a plain aggregate the transition value is
+ * the read-write expanded panel this function made, so it is used at once.
+ */
+static inline DidPanelExpanded *
 StateForUpdate(FunctionCallInfo fcinfo)
+{
+	if (likely(!PG_ARGISNULL(0) && fcinfo->context != NULL &&
+			   IsA(fcinfo->context, AggState)))
+	{
+		struct varlena *v = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(0));
+
+		if (likely(VARATT_IS_EXTERNAL_EXPANDED_RW(v)))
+		{
+			varatt_expanded ptr;
+
+			memcpy(&ptr, VARDATA_EXTERNAL(v), sizeof(ptr));
+			if (likely(ptr.eohptr->eoh_methods == &DidPanelMethods))
+				return (DidPanelExpanded *) ptr.eohptr;
+		}
+	}
+	return StateForUpdateSlow(fcinfo);
+}
+
+static pg_noinline DidPanelExpanded *
+StateForUpdateSlow(FunctionCallInfo fcinfo)
 {
 	MemoryContext aggcxt;
 	DidPanelExpanded *p;

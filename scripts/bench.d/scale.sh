@@ -60,7 +60,7 @@ RESET max_parallel_workers_per_gather;
 SET max_parallel_workers_per_gather = 0;
 SELECT count(*) FROM scale_large \gset warm_
 CREATE FUNCTION pg_temp.hwm_kb() RETURNS bigint LANGUAGE sql AS
-	$f$ SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') FROM 'VmHWM:\s*(\d+) kB')::bigint $f$;
+	\$f\$ SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') FROM 'VmHWM:\s*(\d+) kB')::bigint \$f\$;
 SELECT pg_temp.hwm_kb() AS before_kb \gset
 SELECT (pattern_size(response_patterns(items))).distinct_patterns AS patterns FROM scale_large \gset
 SELECT 'response_patterns over $large rows' AS aggregate, :patterns AS distinct_patterns,
