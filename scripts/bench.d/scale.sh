@@ -34,6 +34,21 @@ VACUUM ANALYZE scale_small;
 VACUUM ANALYZE scale_large;
 SQL
 
+log "memory of response_patterns over $large rows (a fresh session)"
+psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
+SET search_path = public, scomm;
+-- memory: the backend's peak resident memory grows by the aggregate's own memory
+-- once count(*) has mapped the shared buffers the scan will touch
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) FROM scale_large \gset warm_
+CREATE FUNCTION pg_temp.hwm_kb() RETURNS bigint LANGUAGE sql AS
+	\$f\$ SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') FROM 'VmHWM:\s*(\d+) kB')::bigint \$f\$;
+SELECT pg_temp.hwm_kb() AS before_kb \gset
+SELECT (pattern_size(response_patterns(items))).distinct_patterns AS patterns FROM scale_large \gset
+SELECT 'response_patterns over $large rows' AS aggregate, :patterns AS distinct_patterns,
+       pg_temp.hwm_kb() - :before_kb AS peak_memory_growth_kb;
+SQL
+
 log "timing (fastest of $reps runs each)"
 psql -X -q -v ON_ERROR_STOP=1 -P footer=off <<SQL
 SET search_path = public, scomm;
@@ -54,17 +69,6 @@ SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
 INSERT INTO timing SELECT name, $large, 2, pg_temp.best_ms('SELECT ' || expr || ' FROM scale_large', $reps) FROM aggs;
 RESET parallel_leader_participation;
-RESET max_parallel_workers_per_gather;
--- memory: the backend's peak resident memory grows by the aggregate's own memory
--- once count(*) has mapped the shared buffers the scan will touch
-SET max_parallel_workers_per_gather = 0;
-SELECT count(*) FROM scale_large \gset warm_
-CREATE FUNCTION pg_temp.hwm_kb() RETURNS bigint LANGUAGE sql AS
-	\$f\$ SELECT substring(pg_read_file('/proc/' || pg_backend_pid() || '/status') FROM 'VmHWM:\s*(\d+) kB')::bigint \$f\$;
-SELECT pg_temp.hwm_kb() AS before_kb \gset
-SELECT (pattern_size(response_patterns(items))).distinct_patterns AS patterns FROM scale_large \gset
-SELECT 'response_patterns over $large rows' AS aggregate, :patterns AS distinct_patterns,
-       pg_temp.hwm_kb() - :before_kb AS peak_memory_growth_kb;
 SELECT a.name AS aggregate,
        round(s.ms::numeric, 1) AS ms_small, round(l.ms::numeric, 1) AS ms_large,
        round((l.ms / s.ms)::numeric, 2) AS growth, '8-12' AS growth_target,
