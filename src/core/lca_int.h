@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "codec_io.h"
 #include "lca.h"
 
 /* Distinct patterns stored row by row, with an open-addressing hash index. */
@@ -23,27 +24,7 @@ struct scomm_lca_table
 	double		total;
 };
 
-#define LCA_NUM_MAX 64			/* longest number written or accepted in text */
-
 #define LCA_PATTERN(t, i) ((t)->pat + (size_t) (i) * (size_t) (t)->nitems)
-
-/* growable output buffer (bytes or text); status sticks at the first error */
-typedef struct LcaBuf
-{
-	unsigned char *data;
-	size_t		len;
-	size_t		cap;
-	scomm_status status;
-} LcaBuf;
-
-/* bounded input cursor for the binary and text decoders */
-typedef struct LcaCursor
-{
-	const unsigned char *s;
-	size_t		len;
-	size_t		pos;
-	scomm_status status;
-} LcaCursor;
 
 /* the data an EM fit works on: used patterns in canonical order */
 typedef struct LcaData
@@ -127,32 +108,5 @@ extern void scomm_lca_table_reindex(scomm_lca_table *t);
 extern long scomm_lca_table_find(const scomm_lca_table *t, const uint8_t *p);
 extern scomm_status scomm_lca_table_add_raw(scomm_lca_table *t,
 											const uint8_t *pat, double count);
-
-/* output buffer */
-extern void scomm_lca_buf_bytes(LcaBuf *b, const void *p, size_t n);
-extern void scomm_lca_buf_u8(LcaBuf *b, unsigned v);
-extern void scomm_lca_buf_u32(LcaBuf *b, uint32_t v);
-extern void scomm_lca_buf_u64(LcaBuf *b, uint64_t v);
-extern void scomm_lca_buf_f64(LcaBuf *b, double v);
-extern void scomm_lca_buf_str(LcaBuf *b, const char *s);
-extern void scomm_lca_buf_long(LcaBuf *b, long long v);
-extern void scomm_lca_buf_ulong(LcaBuf *b, uint64_t v);
-extern void scomm_lca_buf_double(LcaBuf *b, double v);
-extern scomm_status scomm_lca_buf_finish(LcaBuf *b, int nul,
-										 unsigned char **out, size_t *len);
-
-/* binary reading */
-extern unsigned scomm_lca_get_u8(LcaCursor *c);
-extern uint32_t scomm_lca_get_u32(LcaCursor *c);
-extern uint64_t scomm_lca_get_u64(LcaCursor *c);
-extern double scomm_lca_get_f64(LcaCursor *c);
-extern const unsigned char *scomm_lca_get_bytes(LcaCursor *c, size_t n);
-
-/* text reading */
-extern int	scomm_lca_peek(LcaCursor *c, char ch);
-extern void scomm_lca_expect(LcaCursor *c, const char *lit);
-extern uint64_t scomm_lca_read_uint(LcaCursor *c, uint64_t max);
-extern double scomm_lca_read_double(LcaCursor *c, int allow_nan);
-extern void scomm_lca_expect_end(LcaCursor *c);
 
 #endif

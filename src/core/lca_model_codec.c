@@ -14,12 +14,12 @@
 
 /* Write count doubles. */
 static void
-PutDoubles(LcaBuf *b, const double *v, size_t count)
+PutDoubles(ScommBuf *b, const double *v, size_t count)
 {
 	size_t		i;
 
 	for (i = 0; i < count; i++)
-		scomm_lca_buf_f64(b, v[i]);
+		scomm_buf_f64(b, v[i]);
 }
 
 /* Encode a model in its binary form. */
@@ -27,43 +27,43 @@ scomm_status
 scomm_lca_model_to_bytes(const scomm_lca_model *m, unsigned char **out,
 						 size_t *len)
 {
-	LcaBuf		b = {0};
+	ScommBuf		b = {0};
 	int			i;
 
 	*out = NULL;
 	*len = 0;
 	if (m == NULL || scomm_lca_model_check(m) != SCOMM_OK)
 		return SCOMM_EINVAL;
-	scomm_lca_buf_u8(&b, SCOMM_LCA_MODEL_VERSION);
-	scomm_lca_buf_u32(&b, (uint32_t) m->nitems);
-	scomm_lca_buf_u32(&b, (uint32_t) m->nclass);
+	scomm_buf_u8(&b, SCOMM_LCA_MODEL_VERSION);
+	scomm_buf_u32(&b, (uint32_t) m->nitems);
+	scomm_buf_u32(&b, (uint32_t) m->nclass);
 	for (i = 0; i < m->nitems; i++)
-		scomm_lca_buf_u8(&b, (unsigned) m->ncat[i]);
+		scomm_buf_u8(&b, (unsigned) m->ncat[i]);
 	PutDoubles(&b, m->share, m->nclass);
 	PutDoubles(&b, m->probs, (size_t) m->nclass * m->ncat_total);
 	PutDoubles(&b, m->modal_share, m->nclass);
 	PutDoubles(&b, m->avepp, m->nclass);
 	for (i = 0; i < scomm_lca_ndouble_fields; i++)
-		scomm_lca_buf_f64(&b, *LCA_DFIELD(m, &scomm_lca_double_fields[i]));
+		scomm_buf_f64(&b, *LCA_DFIELD(m, &scomm_lca_double_fields[i]));
 	for (i = 0; i < scomm_lca_nint_fields; i++)
-		scomm_lca_buf_u32(&b, (uint32_t) *LCA_IFIELD(m, &scomm_lca_int_fields[i]));
-	scomm_lca_buf_u64(&b, m->seed);
-	return scomm_lca_buf_finish(&b, 0, out, len);
+		scomm_buf_u32(&b, (uint32_t) *LCA_IFIELD(m, &scomm_lca_int_fields[i]));
+	scomm_buf_u64(&b, m->seed);
+	return scomm_buf_finish(&b, 0, out, len);
 }
 
 /* Read count doubles. */
 static void
-GetDoubles(LcaCursor *c, double *v, size_t count)
+GetDoubles(ScommCursor *c, double *v, size_t count)
 {
 	size_t		i;
 
 	for (i = 0; i < count; i++)
-		v[i] = scomm_lca_get_f64(c);
+		v[i] = scomm_get_f64(c);
 }
 
 /* Read everything after the header into m. */
 static scomm_status
-DecodeBody(LcaCursor *c, scomm_lca_model *m)
+DecodeBody(ScommCursor *c, scomm_lca_model *m)
 {
 	int			i;
 
@@ -72,17 +72,17 @@ DecodeBody(LcaCursor *c, scomm_lca_model *m)
 	GetDoubles(c, m->modal_share, m->nclass);
 	GetDoubles(c, m->avepp, m->nclass);
 	for (i = 0; i < scomm_lca_ndouble_fields; i++)
-		*LCA_DFIELD(m, &scomm_lca_double_fields[i]) = scomm_lca_get_f64(c);
+		*LCA_DFIELD(m, &scomm_lca_double_fields[i]) = scomm_get_f64(c);
 	for (i = 0; i < scomm_lca_nint_fields; i++)
 	{
-		uint32_t	v = scomm_lca_get_u32(c);
+		uint32_t	v = scomm_get_u32(c);
 
 		if (v > INT_MAX)
 			return SCOMM_ECORRUPT;
 		*LCA_IFIELD(m, &scomm_lca_int_fields[i]) = (int) v;
 	}
-	m->seed = scomm_lca_get_u64(c);
-	scomm_lca_expect_end(c);
+	m->seed = scomm_get_u64(c);
+	scomm_expect_end(c);
 	if (c->status != SCOMM_OK)
 		return c->status;
 	return scomm_lca_model_check(m);
@@ -93,7 +93,7 @@ scomm_status
 scomm_lca_model_from_bytes(const unsigned char *buf, size_t len,
 						   scomm_lca_model **out)
 {
-	LcaCursor	c = {buf, len, 0, SCOMM_OK};
+	ScommCursor	c = {buf, len, 0, SCOMM_OK};
 	int			ncat[SCOMM_LCA_MAX_ITEMS];
 	uint32_t	nitems,
 				nclass;
@@ -105,15 +105,15 @@ scomm_lca_model_from_bytes(const unsigned char *buf, size_t len,
 	*out = NULL;
 	if (buf == NULL)
 		return SCOMM_EINVAL;
-	if (scomm_lca_get_u8(&c) != SCOMM_LCA_MODEL_VERSION)
+	if (scomm_get_u8(&c) != SCOMM_LCA_MODEL_VERSION)
 		return SCOMM_ECORRUPT;
-	nitems = scomm_lca_get_u32(&c);
-	nclass = scomm_lca_get_u32(&c);
+	nitems = scomm_get_u32(&c);
+	nclass = scomm_get_u32(&c);
 	if (c.status != SCOMM_OK || nitems < 1 || nitems > SCOMM_LCA_MAX_ITEMS ||
 		nclass < 1 || nclass > SCOMM_LCA_MAX_CLASSES)
 		return SCOMM_ECORRUPT;
 	for (j = 0; j < nitems; j++)
-		total += (size_t) (ncat[j] = (int) scomm_lca_get_u8(&c));
+		total += (size_t) (ncat[j] = (int) scomm_get_u8(&c));
 	need = 8 * (3 * (size_t) nclass + nclass * total +
 				scomm_lca_ndouble_fields + 1) + 4 * scomm_lca_nint_fields;
 	if (c.status != SCOMM_OK || len - c.pos != need)

@@ -15,7 +15,7 @@ scomm_status
 scomm_lca_table_to_bytes(const scomm_lca_table *t, unsigned char **out,
 						 size_t *len)
 {
-	LcaBuf		b = {0};
+	ScommBuf		b = {0};
 	size_t	   *idx;
 	size_t		i;
 	scomm_status st;
@@ -26,16 +26,16 @@ scomm_lca_table_to_bytes(const scomm_lca_table *t, unsigned char **out,
 		return SCOMM_EINVAL;
 	if ((st = scomm_lca_table_sorted_index(t, &idx)) != SCOMM_OK)
 		return st;
-	scomm_lca_buf_u8(&b, SCOMM_LCA_TABLE_VERSION);
-	scomm_lca_buf_u32(&b, (uint32_t) t->nitems);
-	scomm_lca_buf_u64(&b, (uint64_t) t->n);
+	scomm_buf_u8(&b, SCOMM_LCA_TABLE_VERSION);
+	scomm_buf_u32(&b, (uint32_t) t->nitems);
+	scomm_buf_u64(&b, (uint64_t) t->n);
 	for (i = 0; i < t->n; i++)
 	{
-		scomm_lca_buf_bytes(&b, LCA_PATTERN(t, idx[i]), t->nitems);
-		scomm_lca_buf_f64(&b, t->count[idx[i]]);
+		scomm_buf_bytes(&b, LCA_PATTERN(t, idx[i]), t->nitems);
+		scomm_buf_f64(&b, t->count[idx[i]]);
 	}
 	scomm_core_free(idx);
-	return scomm_lca_buf_finish(&b, 0, out, len);
+	return scomm_buf_finish(&b, 0, out, len);
 }
 
 /* Check and add one decoded pattern that must follow prev in order. */
@@ -56,7 +56,7 @@ AddDecoded(scomm_lca_table *t, const uint8_t *pat, const uint8_t *prev,
 
 /* Decode the patterns that follow a binary header. */
 static scomm_status
-DecodeBinaryPatterns(LcaCursor *c, scomm_lca_table *t, uint64_t n)
+DecodeBinaryPatterns(ScommCursor *c, scomm_lca_table *t, uint64_t n)
 {
 	const uint8_t *pat;
 	const uint8_t *prev = NULL;
@@ -66,15 +66,15 @@ DecodeBinaryPatterns(LcaCursor *c, scomm_lca_table *t, uint64_t n)
 
 	for (i = 0; i < n; i++)
 	{
-		pat = scomm_lca_get_bytes(c, (size_t) t->nitems);
-		count = scomm_lca_get_f64(c);
+		pat = scomm_get_bytes(c, (size_t) t->nitems);
+		count = scomm_get_f64(c);
 		if (c->status != SCOMM_OK)
 			return c->status;
 		if ((st = AddDecoded(t, pat, prev, count)) != SCOMM_OK)
 			return st;
 		prev = pat;
 	}
-	scomm_lca_expect_end(c);
+	scomm_expect_end(c);
 	return c->status;
 }
 
@@ -83,7 +83,7 @@ scomm_status
 scomm_lca_table_from_bytes(const unsigned char *buf, size_t len,
 						   scomm_lca_table **out)
 {
-	LcaCursor	c = {buf, len, 0, SCOMM_OK};
+	ScommCursor	c = {buf, len, 0, SCOMM_OK};
 	uint32_t	nitems;
 	uint64_t	n;
 	scomm_status st;
@@ -91,10 +91,10 @@ scomm_lca_table_from_bytes(const unsigned char *buf, size_t len,
 	*out = NULL;
 	if (buf == NULL)
 		return SCOMM_EINVAL;
-	if (scomm_lca_get_u8(&c) != SCOMM_LCA_TABLE_VERSION)
+	if (scomm_get_u8(&c) != SCOMM_LCA_TABLE_VERSION)
 		return SCOMM_ECORRUPT;
-	nitems = scomm_lca_get_u32(&c);
-	n = scomm_lca_get_u64(&c);
+	nitems = scomm_get_u32(&c);
+	n = scomm_get_u64(&c);
 	if (c.status != SCOMM_OK || nitems < 1 || nitems > SCOMM_LCA_MAX_ITEMS)
 		return SCOMM_ECORRUPT;
 	if (n != (len - c.pos) / (nitems + 8) || (len - c.pos) % (nitems + 8) != 0)
@@ -113,7 +113,7 @@ scomm_lca_table_from_bytes(const unsigned char *buf, size_t len,
 scomm_status
 scomm_lca_table_to_text(const scomm_lca_table *t, char **out, size_t *len)
 {
-	LcaBuf		b = {0};
+	ScommBuf		b = {0};
 	size_t	   *idx;
 	size_t		i;
 	int			j;
@@ -125,28 +125,28 @@ scomm_lca_table_to_text(const scomm_lca_table *t, char **out, size_t *len)
 		return SCOMM_EINVAL;
 	if ((st = scomm_lca_table_sorted_index(t, &idx)) != SCOMM_OK)
 		return st;
-	scomm_lca_buf_str(&b, "{J=");
-	scomm_lca_buf_long(&b, t->nitems);
+	scomm_buf_str(&b, "{J=");
+	scomm_buf_long(&b, t->nitems);
 	for (i = 0; i < t->n && b.status == SCOMM_OK; i++)
 	{
 		const uint8_t *p = LCA_PATTERN(t, idx[i]);
 
 		for (j = 0; j < t->nitems; j++)
 		{
-			scomm_lca_buf_u8(&b, j == 0 ? ';' : ',');
-			scomm_lca_buf_long(&b, p[j]);
+			scomm_buf_u8(&b, j == 0 ? ';' : ',');
+			scomm_buf_long(&b, p[j]);
 		}
-		scomm_lca_buf_u8(&b, ':');
-		scomm_lca_buf_double(&b, t->count[idx[i]]);
+		scomm_buf_u8(&b, ':');
+		scomm_buf_double(&b, t->count[idx[i]]);
 	}
-	scomm_lca_buf_u8(&b, '}');
+	scomm_buf_u8(&b, '}');
 	scomm_core_free(idx);
-	return scomm_lca_buf_finish(&b, 1, (unsigned char **) out, len);
+	return scomm_buf_finish(&b, 1, (unsigned char **) out, len);
 }
 
 /* Decode the ";pattern:count" entries of the text form, up to the '}'. */
 static scomm_status
-DecodeTextPatterns(LcaCursor *c, scomm_lca_table *t)
+DecodeTextPatterns(ScommCursor *c, scomm_lca_table *t)
 {
 	uint8_t		pat[SCOMM_LCA_MAX_ITEMS];
 	uint8_t		prev[SCOMM_LCA_MAX_ITEMS];
@@ -155,15 +155,15 @@ DecodeTextPatterns(LcaCursor *c, scomm_lca_table *t)
 	double		count;
 	scomm_status st;
 
-	while (scomm_lca_peek(c, ';'))
+	while (scomm_peek(c, ';'))
 	{
 		for (j = 0; j < t->nitems; j++)
 		{
-			scomm_lca_expect(c, j == 0 ? ";" : ",");
-			pat[j] = (uint8_t) scomm_lca_read_uint(c, SCOMM_LCA_MAX_CATEGORY);
+			scomm_expect(c, j == 0 ? ";" : ",");
+			pat[j] = (uint8_t) scomm_read_uint(c, SCOMM_LCA_MAX_CATEGORY);
 		}
-		scomm_lca_expect(c, ":");
-		count = scomm_lca_read_double(c, 0);
+		scomm_expect(c, ":");
+		count = scomm_read_double(c, 0);
 		if (c->status != SCOMM_OK)
 			return c->status;
 		if ((st = AddDecoded(t, pat, have_prev ? prev : NULL, count)) != SCOMM_OK)
@@ -171,8 +171,8 @@ DecodeTextPatterns(LcaCursor *c, scomm_lca_table *t)
 		memcpy(prev, pat, t->nitems);
 		have_prev = 1;
 	}
-	scomm_lca_expect(c, "}");
-	scomm_lca_expect_end(c);
+	scomm_expect(c, "}");
+	scomm_expect_end(c);
 	return c->status;
 }
 
@@ -180,15 +180,15 @@ DecodeTextPatterns(LcaCursor *c, scomm_lca_table *t)
 scomm_status
 scomm_lca_table_from_text(const char *s, size_t len, scomm_lca_table **out)
 {
-	LcaCursor	c = {(const unsigned char *) s, len, 0, SCOMM_OK};
+	ScommCursor	c = {(const unsigned char *) s, len, 0, SCOMM_OK};
 	uint64_t	nitems;
 	scomm_status st;
 
 	*out = NULL;
 	if (s == NULL)
 		return SCOMM_EINVAL;
-	scomm_lca_expect(&c, "{J=");
-	nitems = scomm_lca_read_uint(&c, SCOMM_LCA_MAX_ITEMS);
+	scomm_expect(&c, "{J=");
+	nitems = scomm_read_uint(&c, SCOMM_LCA_MAX_ITEMS);
 	if (c.status != SCOMM_OK || nitems < 1)
 		return SCOMM_ECORRUPT;
 	if ((st = scomm_lca_table_create((int) nitems, out)) != SCOMM_OK)

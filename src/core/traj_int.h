@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "codec_io.h"
 #include "traj.h"
 
 /* observations as parallel arrays; canonical order is (unit, t, y, exposure) */
@@ -20,26 +21,6 @@ struct scomm_traj_panel
 	double	   *e;
 	int			sorted;			/* storage is in canonical order */
 };
-
-#define TRAJ_NUM_MAX 64			/* longest number written or accepted in text */
-
-/* growable output buffer; status sticks at the first error */
-typedef struct TrajBuf
-{
-	unsigned char *data;
-	size_t		len;
-	size_t		cap;
-	scomm_status status;
-} TrajBuf;
-
-/* bounded input cursor */
-typedef struct TrajCursor
-{
-	const unsigned char *s;
-	size_t		len;
-	size_t		pos;
-	scomm_status status;
-} TrajCursor;
 
 /* observation classes */
 #define TRAJ_OBS_ZERO 0			/* zip: y = 0 */
@@ -187,32 +168,5 @@ extern const int scomm_traj_nint_fields;
 
 #define TRAJ_DFIELD(m, f) ((double *) ((char *) (m) + (f)->off))
 #define TRAJ_IFIELD(m, f) ((int *) ((char *) (m) + (f)->off))
-
-/* output buffer */
-extern void scomm_traj_buf_bytes(TrajBuf *b, const void *p, size_t n);
-extern void scomm_traj_buf_u8(TrajBuf *b, unsigned v);
-extern void scomm_traj_buf_u32(TrajBuf *b, uint32_t v);
-extern void scomm_traj_buf_u64(TrajBuf *b, uint64_t v);
-extern void scomm_traj_buf_f64(TrajBuf *b, double v);
-extern void scomm_traj_buf_str(TrajBuf *b, const char *s);
-extern void scomm_traj_buf_long(TrajBuf *b, long long v);
-extern void scomm_traj_buf_ulong(TrajBuf *b, uint64_t v);
-extern void scomm_traj_buf_double(TrajBuf *b, double v);
-extern scomm_status scomm_traj_buf_finish(TrajBuf *b, int nul,
-										  unsigned char **out, size_t *len);
-
-/* binary reading */
-extern unsigned scomm_traj_get_u8(TrajCursor *c);
-extern uint32_t scomm_traj_get_u32(TrajCursor *c);
-extern uint64_t scomm_traj_get_u64(TrajCursor *c);
-extern double scomm_traj_get_f64(TrajCursor *c);
-
-/* text reading */
-extern int	scomm_traj_peek(TrajCursor *c, char ch);
-extern void scomm_traj_expect(TrajCursor *c, const char *lit);
-extern uint64_t scomm_traj_read_uint(TrajCursor *c, uint64_t max);
-extern int64_t scomm_traj_read_int64(TrajCursor *c);
-extern double scomm_traj_read_double(TrajCursor *c, int allow_special);
-extern void scomm_traj_expect_end(TrajCursor *c);
 
 #endif

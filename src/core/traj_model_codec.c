@@ -42,7 +42,7 @@ scomm_status
 scomm_traj_model_to_bytes(const scomm_traj_model *m, unsigned char **out,
 						  size_t *len)
 {
-	TrajBuf		b = {0};
+	ScommBuf		b = {0};
 	ModelArray	a[8];
 	int			na,
 				i;
@@ -52,28 +52,28 @@ scomm_traj_model_to_bytes(const scomm_traj_model *m, unsigned char **out,
 	*len = 0;
 	if (m == NULL || scomm_traj_model_check(m) != SCOMM_OK)
 		return SCOMM_EINVAL;
-	scomm_traj_buf_u8(&b, SCOMM_TRAJ_MODEL_VERSION);
-	scomm_traj_buf_u8(&b, (unsigned) m->family);
-	scomm_traj_buf_u32(&b, (uint32_t) m->ngroups);
-	scomm_traj_buf_u32(&b, (uint32_t) m->degree);
-	scomm_traj_buf_u32(&b, (uint32_t) m->ntimes);
+	scomm_buf_u8(&b, SCOMM_TRAJ_MODEL_VERSION);
+	scomm_buf_u8(&b, (unsigned) m->family);
+	scomm_buf_u32(&b, (uint32_t) m->ngroups);
+	scomm_buf_u32(&b, (uint32_t) m->degree);
+	scomm_buf_u32(&b, (uint32_t) m->ntimes);
 	na = Arrays(m, a);
 	for (i = 0; i < na; i++)
 		for (j = 0; j < a[i].n; j++)
-			scomm_traj_buf_f64(&b, a[i].v[j]);
+			scomm_buf_f64(&b, a[i].v[j]);
 	for (i = 0; i < scomm_traj_ndouble_fields; i++)
-		scomm_traj_buf_f64(&b, *TRAJ_DFIELD(m, &scomm_traj_double_fields[i]));
+		scomm_buf_f64(&b, *TRAJ_DFIELD(m, &scomm_traj_double_fields[i]));
 	for (i = 0; i < scomm_traj_nint_fields; i++)
-		scomm_traj_buf_u32(&b, (uint32_t) *TRAJ_IFIELD(m, &scomm_traj_int_fields[i]));
-	scomm_traj_buf_u64(&b, m->seed);
-	return scomm_traj_buf_finish(&b, 0, out, len);
+		scomm_buf_u32(&b, (uint32_t) *TRAJ_IFIELD(m, &scomm_traj_int_fields[i]));
+	scomm_buf_u64(&b, m->seed);
+	return scomm_buf_finish(&b, 0, out, len);
 }
 
 scomm_status
 scomm_traj_model_from_bytes(const unsigned char *buf, size_t len,
 							scomm_traj_model **out)
 {
-	TrajCursor	c = {buf, len, 0, SCOMM_OK};
+	ScommCursor	c = {buf, len, 0, SCOMM_OK};
 	scomm_traj_model *m = NULL;
 	ModelArray	a[8];
 	unsigned	family;
@@ -89,12 +89,12 @@ scomm_traj_model_from_bytes(const unsigned char *buf, size_t len,
 	*out = NULL;
 	if (buf == NULL)
 		return SCOMM_EINVAL;
-	if (scomm_traj_get_u8(&c) != SCOMM_TRAJ_MODEL_VERSION)
+	if (scomm_get_u8(&c) != SCOMM_TRAJ_MODEL_VERSION)
 		return SCOMM_ECORRUPT;
-	family = scomm_traj_get_u8(&c);
-	K = scomm_traj_get_u32(&c);
-	degree = scomm_traj_get_u32(&c);
-	ntimes = scomm_traj_get_u32(&c);
+	family = scomm_get_u8(&c);
+	K = scomm_get_u32(&c);
+	degree = scomm_get_u32(&c);
+	ntimes = scomm_get_u32(&c);
 	if (c.status != SCOMM_OK || family >= SCOMM_TRAJ_NFAMILIES || K < 1 ||
 		K > SCOMM_TRAJ_MAX_GROUPS || degree > SCOMM_TRAJ_MAX_DEGREE ||
 		ntimes < 1 || ntimes > SCOMM_TRAJ_MAX_CURVE_POINTS)
@@ -115,19 +115,19 @@ scomm_traj_model_from_bytes(const unsigned char *buf, size_t len,
 	}
 	for (i = 0; i < na; i++)
 		for (j = 0; j < a[i].n; j++)
-			a[i].v[j] = scomm_traj_get_f64(&c);
+			a[i].v[j] = scomm_get_f64(&c);
 	for (i = 0; i < scomm_traj_ndouble_fields; i++)
-		*TRAJ_DFIELD(m, &scomm_traj_double_fields[i]) = scomm_traj_get_f64(&c);
+		*TRAJ_DFIELD(m, &scomm_traj_double_fields[i]) = scomm_get_f64(&c);
 	for (i = 0; i < scomm_traj_nint_fields; i++)
 	{
-		uint32_t	v = scomm_traj_get_u32(&c);
+		uint32_t	v = scomm_get_u32(&c);
 
 		if (v > INT32_MAX)
 			c.status = SCOMM_ECORRUPT;
 		*TRAJ_IFIELD(m, &scomm_traj_int_fields[i]) = (int) v;
 	}
-	m->seed = scomm_traj_get_u64(&c);
-	scomm_traj_expect_end(&c);
+	m->seed = scomm_get_u64(&c);
+	scomm_expect_end(&c);
 	st = c.status != SCOMM_OK ? c.status : scomm_traj_model_check(m);
 	if (st != SCOMM_OK)
 		scomm_traj_model_free(m);

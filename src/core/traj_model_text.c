@@ -17,24 +17,24 @@
 
 /* Write "name=" and count doubles, sep between every width of them. */
 static void
-PutList(TrajBuf *b, const char *name, const double *v, size_t count,
+PutList(ScommBuf *b, const char *name, const double *v, size_t count,
 		size_t width)
 {
 	size_t		i;
 
-	scomm_traj_buf_str(b, name);
+	scomm_buf_str(b, name);
 	for (i = 0; i < count; i++)
 	{
 		if (i > 0)
-			scomm_traj_buf_u8(b, i % width == 0 ? '|' : ',');
-		scomm_traj_buf_double(b, v[i]);
+			scomm_buf_u8(b, i % width == 0 ? '|' : ',');
+		scomm_buf_double(b, v[i]);
 	}
 }
 
 scomm_status
 scomm_traj_model_to_text(const scomm_traj_model *m, char **out, size_t *len)
 {
-	TrajBuf		b = {0};
+	ScommBuf		b = {0};
 	size_t		K,
 				np;
 	int			i;
@@ -45,14 +45,14 @@ scomm_traj_model_to_text(const scomm_traj_model *m, char **out, size_t *len)
 		return SCOMM_EINVAL;
 	K = m->ngroups;
 	np = m->npar;
-	scomm_traj_buf_str(&b, "{traj=1;family=");
-	scomm_traj_buf_str(&b, scomm_traj_family_name(m->family));
-	scomm_traj_buf_str(&b, ";K=");
-	scomm_traj_buf_long(&b, m->ngroups);
-	scomm_traj_buf_str(&b, ";degree=");
-	scomm_traj_buf_long(&b, m->degree);
-	scomm_traj_buf_str(&b, ";ntimes=");
-	scomm_traj_buf_long(&b, m->ntimes);
+	scomm_buf_str(&b, "{traj=1;family=");
+	scomm_buf_str(&b, scomm_traj_family_name(m->family));
+	scomm_buf_str(&b, ";K=");
+	scomm_buf_long(&b, m->ngroups);
+	scomm_buf_str(&b, ";degree=");
+	scomm_buf_long(&b, m->degree);
+	scomm_buf_str(&b, ";ntimes=");
+	scomm_buf_long(&b, m->ntimes);
 	PutList(&b, ";share=", m->share, K, K);
 	PutList(&b, ";beta=", m->beta, K * (m->degree + 1), m->degree + 1);
 	PutList(&b, ";extra=", m->extra, K, K);
@@ -63,43 +63,43 @@ scomm_traj_model_to_text(const scomm_traj_model *m, char **out, size_t *len)
 	PutList(&b, ";times=", m->times, m->ntimes, m->ntimes);
 	for (i = 0; i < scomm_traj_ndouble_fields; i++)
 	{
-		scomm_traj_buf_u8(&b, ';');
-		scomm_traj_buf_str(&b, scomm_traj_double_fields[i].name);
-		scomm_traj_buf_u8(&b, '=');
-		scomm_traj_buf_double(&b, *TRAJ_DFIELD(m, &scomm_traj_double_fields[i]));
+		scomm_buf_u8(&b, ';');
+		scomm_buf_str(&b, scomm_traj_double_fields[i].name);
+		scomm_buf_u8(&b, '=');
+		scomm_buf_double(&b, *TRAJ_DFIELD(m, &scomm_traj_double_fields[i]));
 	}
 	for (i = 0; i < scomm_traj_nint_fields; i++)
 	{
-		scomm_traj_buf_u8(&b, ';');
-		scomm_traj_buf_str(&b, scomm_traj_int_fields[i].name);
-		scomm_traj_buf_u8(&b, '=');
-		scomm_traj_buf_long(&b, *TRAJ_IFIELD(m, &scomm_traj_int_fields[i]));
+		scomm_buf_u8(&b, ';');
+		scomm_buf_str(&b, scomm_traj_int_fields[i].name);
+		scomm_buf_u8(&b, '=');
+		scomm_buf_long(&b, *TRAJ_IFIELD(m, &scomm_traj_int_fields[i]));
 	}
-	scomm_traj_buf_str(&b, ";seed=");
-	scomm_traj_buf_ulong(&b, m->seed);
-	scomm_traj_buf_u8(&b, '}');
-	return scomm_traj_buf_finish(&b, 1, (unsigned char **) out, len);
+	scomm_buf_str(&b, ";seed=");
+	scomm_buf_ulong(&b, m->seed);
+	scomm_buf_u8(&b, '}');
+	return scomm_buf_finish(&b, 1, (unsigned char **) out, len);
 }
 
 /* Read "name=" and count doubles, sep between every width of them. */
 static void
-GetList(TrajCursor *c, const char *name, double *v, size_t count, size_t width,
+GetList(ScommCursor *c, const char *name, double *v, size_t count, size_t width,
 		int special)
 {
 	size_t		i;
 
-	scomm_traj_expect(c, name);
+	scomm_expect(c, name);
 	for (i = 0; i < count && c->status == SCOMM_OK; i++)
 	{
 		if (i > 0)
-			scomm_traj_expect(c, i % width == 0 ? "|" : ",");
-		v[i] = scomm_traj_read_double(c, special);
+			scomm_expect(c, i % width == 0 ? "|" : ",");
+		v[i] = scomm_read_double(c, special);
 	}
 }
 
 /* Read the family name up to ';'. */
 static scomm_traj_family
-GetFamily(TrajCursor *c)
+GetFamily(ScommCursor *c)
 {
 	size_t		n = 0;
 	scomm_traj_family f = SCOMM_TRAJ_POISSON;
@@ -116,7 +116,7 @@ GetFamily(TrajCursor *c)
 scomm_status
 scomm_traj_model_from_text(const char *s, size_t len, scomm_traj_model **out)
 {
-	TrajCursor	c = {(const unsigned char *) s, len, 0, SCOMM_OK};
+	ScommCursor	c = {(const unsigned char *) s, len, 0, SCOMM_OK};
 	scomm_traj_model *m = NULL;
 	scomm_traj_family family;
 	int			K,
@@ -129,14 +129,14 @@ scomm_traj_model_from_text(const char *s, size_t len, scomm_traj_model **out)
 	*out = NULL;
 	if (s == NULL)
 		return SCOMM_EINVAL;
-	scomm_traj_expect(&c, "{traj=1;family=");
+	scomm_expect(&c, "{traj=1;family=");
 	family = GetFamily(&c);
-	scomm_traj_expect(&c, ";K=");
-	K = (int) scomm_traj_read_uint(&c, SCOMM_TRAJ_MAX_GROUPS);
-	scomm_traj_expect(&c, ";degree=");
-	degree = (int) scomm_traj_read_uint(&c, SCOMM_TRAJ_MAX_DEGREE);
-	scomm_traj_expect(&c, ";ntimes=");
-	ntimes = (int) scomm_traj_read_uint(&c, SCOMM_TRAJ_MAX_CURVE_POINTS);
+	scomm_expect(&c, ";K=");
+	K = (int) scomm_read_uint(&c, SCOMM_TRAJ_MAX_GROUPS);
+	scomm_expect(&c, ";degree=");
+	degree = (int) scomm_read_uint(&c, SCOMM_TRAJ_MAX_DEGREE);
+	scomm_expect(&c, ";ntimes=");
+	ntimes = (int) scomm_read_uint(&c, SCOMM_TRAJ_MAX_CURVE_POINTS);
 	if (c.status != SCOMM_OK || K < 1 || ntimes < 1)
 		return SCOMM_ECORRUPT;
 	if ((st = scomm_traj_model_alloc(family, K, degree, ntimes, &m)) != SCOMM_OK)
@@ -154,23 +154,23 @@ scomm_traj_model_from_text(const char *s, size_t len, scomm_traj_model **out)
 	{
 		const TrajField *f = &scomm_traj_double_fields[i];
 
-		scomm_traj_expect(&c, ";");
-		scomm_traj_expect(&c, f->name);
-		scomm_traj_expect(&c, "=");
-		*TRAJ_DFIELD(m, f) = scomm_traj_read_double(&c, f->nan_ok);
+		scomm_expect(&c, ";");
+		scomm_expect(&c, f->name);
+		scomm_expect(&c, "=");
+		*TRAJ_DFIELD(m, f) = scomm_read_double(&c, f->nan_ok);
 	}
 	for (i = 0; i < scomm_traj_nint_fields; i++)
 	{
-		scomm_traj_expect(&c, ";");
-		scomm_traj_expect(&c, scomm_traj_int_fields[i].name);
-		scomm_traj_expect(&c, "=");
+		scomm_expect(&c, ";");
+		scomm_expect(&c, scomm_traj_int_fields[i].name);
+		scomm_expect(&c, "=");
 		*TRAJ_IFIELD(m, &scomm_traj_int_fields[i]) =
-			(int) scomm_traj_read_uint(&c, INT32_MAX);
+			(int) scomm_read_uint(&c, INT32_MAX);
 	}
-	scomm_traj_expect(&c, ";seed=");
-	m->seed = scomm_traj_read_uint(&c, UINT64_MAX);
-	scomm_traj_expect(&c, "}");
-	scomm_traj_expect_end(&c);
+	scomm_expect(&c, ";seed=");
+	m->seed = scomm_read_uint(&c, UINT64_MAX);
+	scomm_expect(&c, "}");
+	scomm_expect_end(&c);
 	st = c.status != SCOMM_OK ? c.status : scomm_traj_model_check(m);
 	if (st != SCOMM_OK)
 		scomm_traj_model_free(m);

@@ -74,7 +74,7 @@ scomm_status
 scomm_traj_panel_to_bytes(const scomm_traj_panel *p, unsigned char **out,
 						  size_t *len)
 {
-	TrajBuf		b = {0};
+	ScommBuf		b = {0};
 	scomm_traj_panel *tmp;
 	const scomm_traj_panel *s;
 	scomm_status st;
@@ -86,24 +86,24 @@ scomm_traj_panel_to_bytes(const scomm_traj_panel *p, unsigned char **out,
 		return SCOMM_EINVAL;
 	if ((st = Canonical(p, &tmp, &s)) != SCOMM_OK)
 		return st;
-	scomm_traj_buf_u8(&b, SCOMM_TRAJ_PANEL_VERSION);
-	scomm_traj_buf_u64(&b, s->n);
+	scomm_buf_u8(&b, SCOMM_TRAJ_PANEL_VERSION);
+	scomm_buf_u64(&b, s->n);
 	for (i = 0; i < s->n; i++)
 	{
-		scomm_traj_buf_u64(&b, (uint64_t) s->unit[i]);
-		scomm_traj_buf_f64(&b, s->t[i]);
-		scomm_traj_buf_f64(&b, s->y[i]);
-		scomm_traj_buf_f64(&b, s->e[i]);
+		scomm_buf_u64(&b, (uint64_t) s->unit[i]);
+		scomm_buf_f64(&b, s->t[i]);
+		scomm_buf_f64(&b, s->y[i]);
+		scomm_buf_f64(&b, s->e[i]);
 	}
 	scomm_traj_panel_free(tmp);
-	return scomm_traj_buf_finish(&b, 0, out, len);
+	return scomm_buf_finish(&b, 0, out, len);
 }
 
 scomm_status
 scomm_traj_panel_from_bytes(const unsigned char *buf, size_t len,
 							scomm_traj_panel **out)
 {
-	TrajCursor	c = {buf, len, 0, SCOMM_OK};
+	ScommCursor	c = {buf, len, 0, SCOMM_OK};
 	scomm_traj_panel *p = NULL;
 	uint64_t	n;
 	size_t		i;
@@ -112,9 +112,9 @@ scomm_traj_panel_from_bytes(const unsigned char *buf, size_t len,
 	*out = NULL;
 	if (buf == NULL)
 		return SCOMM_EINVAL;
-	if (scomm_traj_get_u8(&c) != SCOMM_TRAJ_PANEL_VERSION)
+	if (scomm_get_u8(&c) != SCOMM_TRAJ_PANEL_VERSION)
 		return SCOMM_ECORRUPT;
-	n = scomm_traj_get_u64(&c);
+	n = scomm_get_u64(&c);
 	if (c.status != SCOMM_OK || n != (len - c.pos) / OBS_BYTES ||
 		(len - c.pos) % OBS_BYTES != 0)
 		return SCOMM_ECORRUPT;
@@ -127,10 +127,10 @@ scomm_traj_panel_from_bytes(const unsigned char *buf, size_t len,
 	}
 	for (i = 0; i < n; i++)
 	{
-		int64_t		u = (int64_t) scomm_traj_get_u64(&c);
-		double		t = scomm_traj_get_f64(&c);
-		double		y = scomm_traj_get_f64(&c);
-		double		e = scomm_traj_get_f64(&c);
+		int64_t		u = (int64_t) scomm_get_u64(&c);
+		double		t = scomm_get_f64(&c);
+		double		y = scomm_get_f64(&c);
+		double		e = scomm_get_f64(&c);
 
 		if (c.status != SCOMM_OK || !ValidNext(p, u, t, y, e))
 		{
@@ -146,7 +146,7 @@ scomm_traj_panel_from_bytes(const unsigned char *buf, size_t len,
 scomm_status
 scomm_traj_panel_to_text(const scomm_traj_panel *p, char **out, size_t *len)
 {
-	TrajBuf		b = {0};
+	ScommBuf		b = {0};
 	scomm_traj_panel *tmp;
 	const scomm_traj_panel *s;
 	scomm_status st;
@@ -158,28 +158,28 @@ scomm_traj_panel_to_text(const scomm_traj_panel *p, char **out, size_t *len)
 		return SCOMM_EINVAL;
 	if ((st = Canonical(p, &tmp, &s)) != SCOMM_OK)
 		return st;
-	scomm_traj_buf_str(&b, "{n=");
-	scomm_traj_buf_ulong(&b, s->n);
+	scomm_buf_str(&b, "{n=");
+	scomm_buf_ulong(&b, s->n);
 	for (i = 0; i < s->n; i++)
 	{
-		scomm_traj_buf_u8(&b, ';');
-		scomm_traj_buf_long(&b, s->unit[i]);
-		scomm_traj_buf_u8(&b, ',');
-		scomm_traj_buf_double(&b, s->t[i]);
-		scomm_traj_buf_u8(&b, ',');
-		scomm_traj_buf_double(&b, s->y[i]);
-		scomm_traj_buf_u8(&b, ',');
-		scomm_traj_buf_double(&b, s->e[i]);
+		scomm_buf_u8(&b, ';');
+		scomm_buf_long(&b, s->unit[i]);
+		scomm_buf_u8(&b, ',');
+		scomm_buf_double(&b, s->t[i]);
+		scomm_buf_u8(&b, ',');
+		scomm_buf_double(&b, s->y[i]);
+		scomm_buf_u8(&b, ',');
+		scomm_buf_double(&b, s->e[i]);
 	}
-	scomm_traj_buf_u8(&b, '}');
+	scomm_buf_u8(&b, '}');
 	scomm_traj_panel_free(tmp);
-	return scomm_traj_buf_finish(&b, 1, (unsigned char **) out, len);
+	return scomm_buf_finish(&b, 1, (unsigned char **) out, len);
 }
 
 scomm_status
 scomm_traj_panel_from_text(const char *s, size_t len, scomm_traj_panel **out)
 {
-	TrajCursor	c = {(const unsigned char *) s, len, 0, SCOMM_OK};
+	ScommCursor	c = {(const unsigned char *) s, len, 0, SCOMM_OK};
 	scomm_traj_panel *p = NULL;
 	uint64_t	n;
 	size_t		i;
@@ -188,8 +188,8 @@ scomm_traj_panel_from_text(const char *s, size_t len, scomm_traj_panel **out)
 	*out = NULL;
 	if (s == NULL)
 		return SCOMM_EINVAL;
-	scomm_traj_expect(&c, "{n=");
-	n = scomm_traj_read_uint(&c, UINT64_MAX);
+	scomm_expect(&c, "{n=");
+	n = scomm_read_uint(&c, UINT64_MAX);
 	/* every observation takes at least OBS_MIN_TEXT characters: refuse early */
 	if (c.status != SCOMM_OK || n > (len - c.pos) / OBS_MIN_TEXT)
 		return SCOMM_ECORRUPT;
@@ -207,21 +207,21 @@ scomm_traj_panel_from_text(const char *s, size_t len, scomm_traj_panel **out)
 					y,
 					e;
 
-		scomm_traj_expect(&c, ";");
-		u = scomm_traj_read_int64(&c);
-		scomm_traj_expect(&c, ",");
-		t = scomm_traj_read_double(&c, 0);
-		scomm_traj_expect(&c, ",");
-		y = scomm_traj_read_double(&c, 0);
-		scomm_traj_expect(&c, ",");
-		e = scomm_traj_read_double(&c, 0);
+		scomm_expect(&c, ";");
+		u = scomm_read_int64(&c);
+		scomm_expect(&c, ",");
+		t = scomm_read_double(&c, 0);
+		scomm_expect(&c, ",");
+		y = scomm_read_double(&c, 0);
+		scomm_expect(&c, ",");
+		e = scomm_read_double(&c, 0);
 		if (c.status == SCOMM_OK && !ValidNext(p, u, t, y, e))
 			c.status = SCOMM_ECORRUPT;
 		if (c.status == SCOMM_OK)
 			Push(p, u, t, y, e);
 	}
-	scomm_traj_expect(&c, "}");
-	scomm_traj_expect_end(&c);
+	scomm_expect(&c, "}");
+	scomm_expect_end(&c);
 	if (c.status != SCOMM_OK)
 	{
 		scomm_traj_panel_free(p);

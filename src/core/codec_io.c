@@ -1,6 +1,7 @@
 /*
- * traj_codec_io.c: the output buffer and the strict bounded input cursors of
- * the trajectory encodings (panel and model, binary and text).
+ * codec_io.c: the output buffer and the strict bounded input cursors of the
+ * core's encodings (pattern tables, latent class and trajectory models,
+ * trajectory panels; binary and text).
  *
  * Writers append to a buffer whose status sticks at the first error, so
  * encoders check it once at the end.  Readers never read past the given
@@ -12,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "traj_int.h"
+#include "codec_io.h"
 
 /* Make room for n more bytes (and a terminator). */
 static int
-BufReserve(TrajBuf *b, size_t n)
+BufReserve(ScommBuf *b, size_t n)
 {
 	unsigned char *p;
 	size_t		cap;
@@ -49,7 +50,7 @@ BufReserve(TrajBuf *b, size_t n)
 
 /* Append n raw bytes. */
 void
-scomm_traj_buf_bytes(TrajBuf *b, const void *p, size_t n)
+scomm_buf_bytes(ScommBuf *b, const void *p, size_t n)
 {
 	if (!BufReserve(b, n))
 		return;
@@ -58,35 +59,35 @@ scomm_traj_buf_bytes(TrajBuf *b, const void *p, size_t n)
 }
 
 void
-scomm_traj_buf_u8(TrajBuf *b, unsigned v)
+scomm_buf_u8(ScommBuf *b, unsigned v)
 {
 	unsigned char c = (unsigned char) v;
 
-	scomm_traj_buf_bytes(b, &c, 1);
+	scomm_buf_bytes(b, &c, 1);
 }
 
 /* Append a big-endian 32-bit integer. */
 void
-scomm_traj_buf_u32(TrajBuf *b, uint32_t v)
+scomm_buf_u32(ScommBuf *b, uint32_t v)
 {
 	unsigned char c[4];
 	int			i;
 
 	for (i = 0; i < 4; i++)
 		c[i] = (unsigned char) (v >> (24 - 8 * i));
-	scomm_traj_buf_bytes(b, c, 4);
+	scomm_buf_bytes(b, c, 4);
 }
 
 /* Append a big-endian 64-bit integer. */
 void
-scomm_traj_buf_u64(TrajBuf *b, uint64_t v)
+scomm_buf_u64(ScommBuf *b, uint64_t v)
 {
 	unsigned char c[8];
 	int			i;
 
 	for (i = 0; i < 8; i++)
 		c[i] = (unsigned char) (v >> (56 - 8 * i));
-	scomm_traj_buf_bytes(b, c, 8);
+	scomm_buf_bytes(b, c, 8);
 }
 
 /* the one NaN the encodings carry (a quiet NaN, sign clear, no payload) */
@@ -94,38 +95,38 @@ scomm_traj_buf_u64(TrajBuf *b, uint64_t v)
 
 /* Append a double as its IEEE-754 bit pattern, big-endian (NaN canonical). */
 void
-scomm_traj_buf_f64(TrajBuf *b, double v)
+scomm_buf_f64(ScommBuf *b, double v)
 {
 	uint64_t	u;
 
 	memcpy(&u, &v, sizeof(u));
 	if (isnan(v))
 		u = CANONICAL_NAN;
-	scomm_traj_buf_u64(b, u);
+	scomm_buf_u64(b, u);
 }
 
 void
-scomm_traj_buf_str(TrajBuf *b, const char *s)
+scomm_buf_str(ScommBuf *b, const char *s)
 {
-	scomm_traj_buf_bytes(b, s, strlen(s));
+	scomm_buf_bytes(b, s, strlen(s));
 }
 
 void
-scomm_traj_buf_long(TrajBuf *b, long long v)
+scomm_buf_long(ScommBuf *b, long long v)
 {
 	char		tmp[32];
 
 	snprintf(tmp, sizeof(tmp), "%lld", v);
-	scomm_traj_buf_str(b, tmp);
+	scomm_buf_str(b, tmp);
 }
 
 void
-scomm_traj_buf_ulong(TrajBuf *b, uint64_t v)
+scomm_buf_ulong(ScommBuf *b, uint64_t v)
 {
 	char		tmp[32];
 
 	snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long) v);
-	scomm_traj_buf_str(b, tmp);
+	scomm_buf_str(b, tmp);
 }
 
 /*
@@ -134,19 +135,19 @@ scomm_traj_buf_ulong(TrajBuf *b, uint64_t v)
  * (the decoders accept those only where a field allows them).
  */
 void
-scomm_traj_buf_double(TrajBuf *b, double v)
+scomm_buf_double(ScommBuf *b, double v)
 {
-	char		tmp[TRAJ_NUM_MAX];
+	char		tmp[SCOMM_CODEC_NUM_MAX];
 	int			prec;
 
 	if (isnan(v))
 	{
-		scomm_traj_buf_str(b, "NaN");
+		scomm_buf_str(b, "NaN");
 		return;
 	}
 	if (isinf(v))
 	{
-		scomm_traj_buf_str(b, v > 0 ? "Infinity" : "-Infinity");
+		scomm_buf_str(b, v > 0 ? "Infinity" : "-Infinity");
 		return;
 	}
 	for (prec = 15; prec <= 17; prec++)
@@ -155,12 +156,12 @@ scomm_traj_buf_double(TrajBuf *b, double v)
 		if (strtod(tmp, NULL) == v)
 			break;
 	}
-	scomm_traj_buf_str(b, tmp);
+	scomm_buf_str(b, tmp);
 }
 
 /* Hand the buffer over (optionally NUL-terminated), or free it on error. */
 scomm_status
-scomm_traj_buf_finish(TrajBuf *b, int nul, unsigned char **out, size_t *len)
+scomm_buf_finish(ScommBuf *b, int nul, unsigned char **out, size_t *len)
 {
 	*out = NULL;
 	*len = 0;
@@ -179,8 +180,8 @@ scomm_traj_buf_finish(TrajBuf *b, int nul, unsigned char **out, size_t *len)
 }
 
 /* Take n bytes, or fail. */
-static const unsigned char *
-GetBytes(TrajCursor *c, size_t n)
+const unsigned char *
+scomm_get_bytes(ScommCursor *c, size_t n)
 {
 	const unsigned char *p;
 
@@ -195,17 +196,17 @@ GetBytes(TrajCursor *c, size_t n)
 }
 
 unsigned
-scomm_traj_get_u8(TrajCursor *c)
+scomm_get_u8(ScommCursor *c)
 {
-	const unsigned char *p = GetBytes(c, 1);
+	const unsigned char *p = scomm_get_bytes(c, 1);
 
 	return p ? p[0] : 0;
 }
 
 uint32_t
-scomm_traj_get_u32(TrajCursor *c)
+scomm_get_u32(ScommCursor *c)
 {
-	const unsigned char *p = GetBytes(c, 4);
+	const unsigned char *p = scomm_get_bytes(c, 4);
 	uint32_t	v = 0;
 	int			i;
 
@@ -215,9 +216,9 @@ scomm_traj_get_u32(TrajCursor *c)
 }
 
 uint64_t
-scomm_traj_get_u64(TrajCursor *c)
+scomm_get_u64(ScommCursor *c)
 {
-	const unsigned char *p = GetBytes(c, 8);
+	const unsigned char *p = scomm_get_bytes(c, 8);
 	uint64_t	v = 0;
 	int			i;
 
@@ -228,9 +229,9 @@ scomm_traj_get_u64(TrajCursor *c)
 
 /* Read a big-endian IEEE-754 double; a NaN other than the canonical one is corrupt. */
 double
-scomm_traj_get_f64(TrajCursor *c)
+scomm_get_f64(ScommCursor *c)
 {
-	uint64_t	u = scomm_traj_get_u64(c);
+	uint64_t	u = scomm_get_u64(c);
 	double		v;
 
 	memcpy(&v, &u, sizeof(v));
@@ -241,7 +242,7 @@ scomm_traj_get_f64(TrajCursor *c)
 
 /* Nonzero when the next character is ch. */
 int
-scomm_traj_peek(TrajCursor *c, char ch)
+scomm_peek(ScommCursor *c, char ch)
 {
 	return c->status == SCOMM_OK && c->pos < c->len &&
 		c->s[c->pos] == (unsigned char) ch;
@@ -249,7 +250,7 @@ scomm_traj_peek(TrajCursor *c, char ch)
 
 /* Consume the literal lit, or fail. */
 void
-scomm_traj_expect(TrajCursor *c, const char *lit)
+scomm_expect(ScommCursor *c, const char *lit)
 {
 	size_t		n = strlen(lit);
 
@@ -265,7 +266,7 @@ scomm_traj_expect(TrajCursor *c, const char *lit)
 
 /* Length of the run of decimal digits at position pos. */
 static size_t
-DigitRun(const TrajCursor *c, size_t pos)
+DigitRun(const ScommCursor *c, size_t pos)
 {
 	size_t		n = 0;
 
@@ -276,7 +277,7 @@ DigitRun(const TrajCursor *c, size_t pos)
 
 /* Read a decimal integer without sign or leading zeros, at most max. */
 uint64_t
-scomm_traj_read_uint(TrajCursor *c, uint64_t max)
+scomm_read_uint(ScommCursor *c, uint64_t max)
 {
 	size_t		n,
 				i;
@@ -307,14 +308,14 @@ scomm_traj_read_uint(TrajCursor *c, uint64_t max)
 
 /* Read a decimal int64: optional '-', no leading zeros, no "-0". */
 int64_t
-scomm_traj_read_int64(TrajCursor *c)
+scomm_read_int64(ScommCursor *c)
 {
-	int			neg = scomm_traj_peek(c, '-');
+	int			neg = scomm_peek(c, '-');
 	uint64_t	v;
 
 	if (neg)
 		c->pos++;
-	v = scomm_traj_read_uint(c, neg ? (uint64_t) INT64_MAX + 1 : (uint64_t) INT64_MAX);
+	v = scomm_read_uint(c, neg ? (uint64_t) INT64_MAX + 1 : (uint64_t) INT64_MAX);
 	if (c->status != SCOMM_OK)
 		return 0;
 	if (neg && v == 0)
@@ -329,7 +330,7 @@ scomm_traj_read_int64(TrajCursor *c)
 
 /* Length of a number -?D+(.D+)?([eE][+-]?D+)? at the cursor, 0 if none. */
 static size_t
-NumberSpan(const TrajCursor *c)
+NumberSpan(const ScommCursor *c)
 {
 	size_t		p = c->pos;
 	size_t		dg;
@@ -359,7 +360,7 @@ NumberSpan(const TrajCursor *c)
 
 /* Consume lit when it comes next; nonzero if it did. */
 static int
-TakeWord(TrajCursor *c, const char *lit)
+TakeWord(ScommCursor *c, const char *lit)
 {
 	size_t		n = strlen(lit);
 
@@ -375,9 +376,9 @@ TakeWord(TrajCursor *c, const char *lit)
  * and "-Infinity".
  */
 double
-scomm_traj_read_double(TrajCursor *c, int allow_special)
+scomm_read_double(ScommCursor *c, int allow_special)
 {
-	char		tmp[TRAJ_NUM_MAX];
+	char		tmp[SCOMM_CODEC_NUM_MAX];
 	size_t		n;
 	char	   *end;
 	double		v;
@@ -413,7 +414,7 @@ scomm_traj_read_double(TrajCursor *c, int allow_special)
 
 /* Fail unless the whole input has been consumed. */
 void
-scomm_traj_expect_end(TrajCursor *c)
+scomm_expect_end(ScommCursor *c)
 {
 	if (c->status == SCOMM_OK && c->pos != c->len)
 		c->status = SCOMM_ECORRUPT;
