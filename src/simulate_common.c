@@ -18,40 +18,9 @@
 #include "compat.h"
 #include "activation_cohort.h"
 #include "simulate.h"
+#include "array_util.h"
 
-/* Deconstruct a 1-D array argument that must have no NULLs. */
-static Datum *
-ArgArray(FunctionCallInfo fcinfo, int argno, const char *name, int *n)
-{
-	Oid			elemtype;
-	ArrayType  *arr;
-	Datum	   *values;
-	bool	   *nulls;
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	int			i;
-
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("argument %s must not be NULL", name)));
-	arr = PG_GETARG_ARRAYTYPE_P(argno);
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("argument %s must be a one-dimensional array", name)));
-	elemtype = ARR_ELEMTYPE(arr);
-	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, &values, &nulls, n);
-	for (i = 0; i < *n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("element %d of %s is NULL", i + 1, name),
-					 errhint("Remove the county or give it a value, e.g. with coalesce().")));
-	return values;
-}
+#define NULL_COUNTY_HINT "Remove the county or give it a value, e.g. with coalesce()."
 
 static int
 CompareCounty(const void *a, const void *b)
@@ -71,9 +40,9 @@ SimReadCounties(FunctionCallInfo fcinfo, const char *weight_name, int *n)
 				nc,
 				nw,
 				i;
-	Datum	   *fips = ArgArray(fcinfo, 0, "fips", &nf);
-	Datum	   *cohort = ArgArray(fcinfo, 1, "cohort", &nc);
-	Datum	   *weight = ArgArray(fcinfo, 2, weight_name, &nw);
+	Datum	   *fips = ScommArrayArg(fcinfo, 0, "fips", &nf, NULL_COUNTY_HINT);
+	Datum	   *cohort = ScommArrayArg(fcinfo, 1, "cohort", &nc, NULL_COUNTY_HINT);
+	Datum	   *weight = ScommArrayArg(fcinfo, 2, weight_name, &nw, NULL_COUNTY_HINT);
 	SimCounty  *c;
 
 	if (nf != nc || nf != nw)

@@ -19,6 +19,9 @@
 #include "utils/tuplestore.h"
 
 #include "compat.h"
+#include "array_util.h"
+
+#define NULL_UNIT_HINT "Leave out the units without a value (WHERE x IS NOT NULL); their pairs are then ignored."
 #include "simulate.h"
 #include "spatial_glue.h"
 
@@ -44,38 +47,6 @@ typedef struct MoranInput
 	int32		permutations;
 	int64		seed;
 } MoranInput;
-
-/* A 1-D array argument without NULL elements, deconstructed. */
-static Datum *
-ArrayArg(FunctionCallInfo fcinfo, int argno, const char *name, int *n)
-{
-	ArrayType  *arr;
-	Datum	   *values;
-	bool	   *nulls;
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	int			i;
-
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("argument %s must not be NULL", name)));
-	arr = PG_GETARG_ARRAYTYPE_P(argno);
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("argument %s must be a one-dimensional array", name)));
-	get_typlenbyvalalign(ARR_ELEMTYPE(arr), &typlen, &typbyval, &typalign);
-	deconstruct_array(arr, ARR_ELEMTYPE(arr), typlen, typbyval, typalign, &values, &nulls, n);
-	for (i = 0; i < *n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("element %d of %s is NULL", i + 1, name),
-					 errhint("Leave out the units without a value (WHERE x IS NOT NULL); their pairs are then ignored.")));
-	return values;
-}
 
 static int
 CompareUnit(const void *a, const void *b)
@@ -133,8 +104,8 @@ ReadUnits(FunctionCallInfo fcinfo, MoranInput *in)
 	int			nid,
 				nval,
 				i;
-	Datum	   *id = ArrayArg(fcinfo, 0, "units", &nid);
-	Datum	   *val = ArrayArg(fcinfo, 1, "x", &nval);
+	Datum	   *id = ScommArrayArg(fcinfo, 0, "units", &nid, NULL_UNIT_HINT);
+	Datum	   *val = ScommArrayArg(fcinfo, 1, "x", &nval, NULL_UNIT_HINT);
 
 	if (nid != nval)
 		ereport(ERROR,
@@ -171,8 +142,8 @@ ReadPairs(FunctionCallInfo fcinfo, MoranInput *in, scomm_weight_style style)
 	int			na,
 				nb,
 				k;
-	Datum	   *a = ArrayArg(fcinfo, 2, "neighbor_of", &na);
-	Datum	   *b = ArrayArg(fcinfo, 3, "neighbor", &nb);
+	Datum	   *a = ScommArrayArg(fcinfo, 2, "neighbor_of", &na, NULL_UNIT_HINT);
+	Datum	   *b = ScommArrayArg(fcinfo, 3, "neighbor", &nb, NULL_UNIT_HINT);
 	int32	   *from = palloc(sizeof(int32) * (na + 1));
 	int32	   *to = palloc(sizeof(int32) * (na + 1));
 	int64		bad;

@@ -292,7 +292,7 @@ scomm_traj_model_coefficients(const scomm_traj_model *m, int group,
 
 /* E[y] per unit of exposure for linear predictor eta and the extra parameter. */
 double
-scomm_expected_value(scomm_traj_family f, double eta, double extra,
+scomm_traj_expected_value(scomm_traj_family f, double eta, double extra,
 						  double lower, double upper)
 {
 	double		sigma,
@@ -339,7 +339,7 @@ scomm_traj_model_expected(const scomm_traj_model *m, int group, double t,
 	s = (t - m->tcenter) / m->tscale;
 	for (a = 0; a < p; a++, pw *= s)
 		eta += m->beta[group * p + a] * pw;
-	*value = scomm_expected_value(m->family, eta, m->extra[group],
+	*value = scomm_traj_expected_value(m->family, eta, m->extra[group],
 									   m->lower, m->upper);
 	return isfinite(*value) ? SCOMM_OK : SCOMM_EINVAL;
 }
