@@ -20,6 +20,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "compat.h"
+#include "core_status.h"
 #include "did_glue.h"
 #include "text_util.h"
 
@@ -144,17 +145,7 @@ CheckBootstrap(int32 b)
 static void
 DidError(scomm_status st, const scomm_did_diag *diag, const char *what)
 {
-	if (st == SCOMM_CANCELLED)
-	{
-		CHECK_FOR_INTERRUPTS();
-		ereport(ERROR,
-				(errcode(ERRCODE_QUERY_CANCELED),
-				 errmsg("canceling %s", what)));
-	}
-	if (st == SCOMM_ENOMEM)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory in %s", what)));
+	ScommRaiseCommon(st, what);
 	if (st == SCOMM_ESINGULAR)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),

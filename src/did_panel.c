@@ -27,6 +27,7 @@
 
 #include "compat.h"
 #include "activation_cohort.h"
+#include "core_status.h"
 #include "did_glue.h"
 #include "period.h"
 
@@ -81,10 +82,7 @@ static const ExpandedObjectMethods DidPanelMethods = {
 static void
 PanelStatusError(scomm_status st, const char *what)
 {
-	if (st == SCOMM_ENOMEM)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory while %s a did_panel", what)));
+	ScommRaiseCommon(st, "did_panel");
 	ereport(ERROR,
 			(errcode(ERRCODE_INTERNAL_ERROR),
 			 errmsg("could not %s a did_panel: %s", what, scomm_status_message(st))));

@@ -26,6 +26,7 @@
 #include "utils/memutils.h"
 
 #include "compat.h"
+#include "core_status.h"
 #include "lca_glue.h"
 #include "text_util.h"
 
@@ -34,23 +35,11 @@
 void
 lca_check_status(scomm_status st, const char *what)
 {
+	if (st == SCOMM_OK)
+		return;
+	ScommRaiseCommon(st, what);
 	switch (st)
 	{
-		case SCOMM_OK:
-			return;
-		case SCOMM_CANCELLED:
-			/* the core stopped because an interrupt is pending: raise it */
-			CHECK_FOR_INTERRUPTS();
-			ereport(ERROR,
-					(errcode(ERRCODE_QUERY_CANCELED),
-					 errmsg("canceling statement: %s was interrupted", what)));
-			break;
-		case SCOMM_ENOMEM:
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory"),
-					 errdetail("Failed while %s.", what)));
-			break;
 		case SCOMM_EEMPTY:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -77,11 +66,7 @@ lca_check_status(scomm_status st, const char *what)
 					 errmsg("invalid argument: %s", scomm_status_message(st)),
 					 errdetail("Failed while %s.", what)));
 			break;
-		case SCOMM_ETOOBIG:
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("request too large"),
-					 errdetail("Failed while %s.", what)));
+		default:
 			break;
 	}
 	ereport(ERROR,

@@ -19,6 +19,7 @@
 #include "utils/memutils.h"
 
 #include "compat.h"
+#include "core_status.h"
 #include "spatial_glue.h"
 
 SpatialCache *
@@ -32,14 +33,9 @@ SpatialCacheGet(FunctionCallInfo fcinfo)
 void
 SpatialStatusError(scomm_status st, const char *what)
 {
-	if (st == SCOMM_CANCELLED)
-		CHECK_FOR_INTERRUPTS();
-	if (st == SCOMM_ENOMEM)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory in %s", what)));
+	ScommRaiseCommon(st, what);
 	ereport(ERROR,
-			(errcode(st == SCOMM_CANCELLED ? ERRCODE_QUERY_CANCELED : ERRCODE_INVALID_PARAMETER_VALUE),
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("%s failed: %s", what, scomm_status_message(st))));
 }
 

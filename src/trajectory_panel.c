@@ -24,6 +24,7 @@
 #include "utils/memutils.h"
 
 #include "compat.h"
+#include "core_status.h"
 #include "text_util.h"
 #include "trajectory.h"
 
@@ -42,21 +43,11 @@ static const ExpandedObjectMethods PanelMethods = {PanelFlatSize, PanelFlatten};
 void
 trajectory_raise(scomm_status st, const char *what)
 {
+	if (st == SCOMM_OK)
+		return;
+	ScommRaiseCommon(st, what);
 	switch (st)
 	{
-		case SCOMM_OK:
-			return;
-		case SCOMM_ENOMEM:
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory in %s", what)));
-			break;
-		case SCOMM_CANCELLED:
-			CHECK_FOR_INTERRUPTS();
-			ereport(ERROR,
-					(errcode(ERRCODE_QUERY_CANCELED),
-					 errmsg("%s was cancelled", what)));
-			break;
 		case SCOMM_ECORRUPT:
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
@@ -72,11 +63,6 @@ trajectory_raise(scomm_status st, const char *what)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s: every start collapsed (a group lost all its units)", what),
 					 errhint("Fit fewer groups or a lower degree.")));
-			break;
-		case SCOMM_ETOOBIG:
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("%s: request too large", what)));
 			break;
 		default:
 			ereport(ERROR,
