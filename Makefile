@@ -1,7 +1,9 @@
 # scomm: PostgreSQL extension for evaluating the Secure Communities rollout (PGXS)
 
 EXTENSION  = scomm
-EXTVERSION = 1.0
+EXTVERSION = 1.1
+# released versions: their install scripts are kept as they shipped
+RELEASED   = 1.0
 
 # C: glue files in src/, the PostgreSQL-free numerical core in src/core/
 CORE_SRCS  = $(sort $(wildcard src/core/*.c))
@@ -9,9 +11,12 @@ GLUE_SRCS  = $(sort $(wildcard src/*.c))
 MODULE_big = scomm
 OBJS       = $(GLUE_SRCS:.c=.o) $(CORE_SRCS:.c=.o)
 
-# The install script is built from per-concern pieces in src/sql/, in name order
-SQL_PIECES = $(sort $(wildcard src/sql/*.sql))
-DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+# The install script is built from per-concern pieces in src/sql/, in name
+# order; the update script from the last release from src/sql/upgrade/
+SQL_PIECES     = $(sort $(wildcard src/sql/*.sql))
+UPGRADE_PIECES = $(sort $(wildcard src/sql/upgrade/*.sql))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql $(EXTENSION)--$(RELEASED)--$(EXTVERSION).sql
+DATA       = $(EXTENSION)--$(RELEASED).sql
 
 # pg_regress: tests in sql/, expected output in expected/; drop_extension runs last
 REGRESS      = $(filter-out drop_extension,$(sort $(basename $(notdir $(wildcard sql/*.sql))))) drop_extension
@@ -26,15 +31,21 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PIECES)
-	cat $^ > $@
+# (the folders too: removing a piece changes them)
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PIECES) src/sql
+	cat $(SQL_PIECES) > $@
+
+$(EXTENSION)--$(RELEASED)--$(EXTVERSION).sql: $(UPGRADE_PIECES) src/sql/upgrade
+	cat $(UPGRADE_PIECES) > $@
 
 # Unit tests of the PostgreSQL-free core: plain C programs, TAP output
 UNIT_SRCS  = $(sort $(wildcard test/unit/test_*.c))
 UNIT_BINS  = $(UNIT_SRCS:.c=)
-UNIT_CFLAGS = -O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu99 -Isrc/core $(GSL_CFLAGS)
+# reference data: data/reference/ of this tree (test/unit/refdata.h)
+REF_CFLAGS  = -DSCOMM_REFERENCE_DEFAULT='"$(CURDIR)/data/reference"'
+UNIT_CFLAGS = -O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu99 -Isrc/core $(GSL_CFLAGS) $(REF_CFLAGS)
 
-test/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/tap.h
+test/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(GSL_LIBS) -lm
 
 unit: $(UNIT_BINS)
@@ -42,9 +53,9 @@ unit: $(UNIT_BINS)
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
 SAN_BINS   = $(patsubst test/unit/%,test/unit/san/%,$(UNIT_BINS))
 SAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
-             -Wall -std=gnu99 -Isrc/core $(GSL_CFLAGS)
+             -Wall -std=gnu99 -Isrc/core $(GSL_CFLAGS) $(REF_CFLAGS)
 
-test/unit/san/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) test/unit/tap.h
+test/unit/san/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
 	@mkdir -p test/unit/san
 	$(CC) $(SAN_CFLAGS) -o $@ $< $(CORE_SRCS) $(GSL_LIBS) -lm
 

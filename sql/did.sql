@@ -1,6 +1,6 @@
 -- Staggered difference-in-differences: did_panel, att_gt, att_aggregate,
 -- pretest, twfe, twfe_event_study.  Reference numbers are R's did 2.5.1 on
--- mpdta (../shared/reference/README.md, copied in data/reference/did/).
+-- mpdta (data/reference/did/, reference values in data/reference/README.md).
 SET search_path = public, scomm;
 SET extra_float_digits = 0;
 SET datestyle = 'ISO, YMD';

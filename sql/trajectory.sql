@@ -60,7 +60,7 @@ SELECT pg_temp.sqlstate_of($$SELECT '{n=1;1,NaN,0,1}'::trajectory_panel$$) AS na
 SELECT pg_temp.sqlstate_of($$SELECT '{n=1; 1,1,0,1}'::trajectory_panel$$) AS inner_space;
 SELECT pg_temp.sqlstate_of($$SELECT '{n=99999999;1,1,0,1}'::trajectory_panel$$) AS huge_count;
 
--- trajeR POIS2gr and CNORM2gr (quadratic, 2 groups; ../shared/reference/README.md):
+-- trajeR POIS2gr and CNORM2gr (quadratic, 2 groups; data/reference/README.md):
 -- LL -488.1306 with shares .7763/.2237 and LL -830.0071 with shares .3869/.6131
 CREATE TABLE traj_model AS
 SELECT 'pois' AS data, trajectory_groups(trajectory_panel(id, t, y), 2) AS m FROM traj_obs WHERE data = 'pois'

@@ -1,8 +1,8 @@
 /*
  * lca_testdata.h: read the poLCA reference CSVs into pattern tables.
  *
- * Files live in $SCOMM_REFERENCE_DIR/lca/ (default ../shared/reference, as
- * seen from the repository root).  The first nitems columns are the items
+ * Files live in data/reference/lca/ (refdata.h; $SCOMM_REFERENCE_DIR/lca/
+ * instead when set), plain or gzip-compressed.  The first nitems columns are the items
  * (empty field = missing); with has_freq the last column is a count.
  */
 #ifndef SCOMM_LCA_TESTDATA_H
@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "lca.h"
+#include "refdata.h"
 
 /* allocation balance, to catch leaks on success, error and cancel paths */
 static long live_allocs = 0;
@@ -50,17 +51,6 @@ Now(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* Full path of reference file name into buf. */
-static inline const char *
-RefPath(const char *name, char *buf, size_t len)
-{
-	const char *dir = getenv("SCOMM_REFERENCE_DIR");
-
-	snprintf(buf, len, "%s/lca/%s", dir && *dir ? dir : "../shared/reference",
-			 name);
-	return buf;
-}
-
 /* Parse one CSV line into answers[nitems] and *count; 0 on a bad line. */
 static inline int
 ParseCsvLine(char *line, int nitems, int has_freq, int *answers, double *count)
@@ -90,19 +80,20 @@ ParseCsvLine(char *line, int nitems, int has_freq, int *answers, double *count)
 static inline scomm_lca_table *
 ReadCsvTable(const char *name, int nitems, int has_freq)
 {
-	char		path[1024];
+	char		rel[256];
 	char		line[4096];
 	int			answers[SCOMM_LCA_MAX_ITEMS];
 	double		count;
-	FILE	   *fp = fopen(RefPath(name, path, sizeof(path)), "r");
+	FILE	   *fp;
 	scomm_lca_table *t = NULL;
 
-	if (fp == NULL)
+	snprintf(rel, sizeof(rel), "lca/%s", name);
+	if ((fp = RefOpen(rel)) == NULL)
 		return NULL;
 	if (scomm_lca_table_create(nitems, &t) != SCOMM_OK ||
 		fgets(line, sizeof(line), fp) == NULL)
 	{
-		fclose(fp);
+		RefClose(fp);
 		scomm_lca_table_free(t);
 		return NULL;
 	}
@@ -114,7 +105,7 @@ ReadCsvTable(const char *name, int nitems, int has_freq)
 			t = NULL;
 			break;
 		}
-	fclose(fp);
+	RefClose(fp);
 	return t;
 }
 

@@ -1,6 +1,6 @@
 /*
  * test_did.c: unit tests of the staggered difference-in-differences core.
- * Reference numbers: ../shared/reference/README.md (R did 2.5.1 on mpdta).
+ * Reference numbers: data/reference/README.md (R did 2.5.1 on mpdta).
  */
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +12,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "did.h"
+#include "refdata.h"
 #include "tap.h"
 
 /* ---- mpdta ------------------------------------------------------------- */
@@ -21,9 +22,7 @@
 static scomm_did_collector *
 ReadMpdta(int reverse)
 {
-	const char *dir = getenv("SCOMM_REFERENCE_DIR");
-	char		path[1024],
-				line[512];
+	char		line[512];
 	FILE	   *f;
 	scomm_did_collector *c;
 	static long long unit[4000];
@@ -33,13 +32,11 @@ ReadMpdta(int reverse)
 	int			n = 0,
 				i;
 
-	snprintf(path, sizeof(path), "%s/did/mpdta.csv",
-			 dir ? dir : "../shared/reference");
-	if ((f = fopen(path, "r")) == NULL)
+	if ((f = RefOpen("did/mpdta.csv")) == NULL)
 		return NULL;
 	if (fgets(line, sizeof(line), f) == NULL)
 	{
-		fclose(f);
+		RefClose(f);
 		return NULL;
 	}
 	while (n < 4000 && fgets(line, sizeof(line), f) != NULL)
@@ -50,7 +47,7 @@ ReadMpdta(int reverse)
 				   &y[n], &first[n]) == 5)
 			n++;
 	}
-	fclose(f);
+	RefClose(f);
 	c = scomm_did_collector_create();
 	for (i = 0; i < n; i++)
 	{
@@ -799,7 +796,7 @@ main(void)
 
 	gsl_set_error_handler_off();
 	p = MpdtaPanel();
-	tap_ok(p != NULL, "mpdta read (SCOMM_REFERENCE_DIR or ../shared/reference)");
+	tap_ok(p != NULL, "mpdta read (data/reference/did or SCOMM_REFERENCE_DIR)");
 	if (p != NULL)
 	{
 		tap_ok(p->n_units == 500 && p->n_periods == 5, "mpdta: 500 x 5 panel");

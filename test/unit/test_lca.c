@@ -4,7 +4,7 @@
  * CSVs aggregating to the published pattern tables.  More fit tests are in
  * test_lca_fit.c, the encodings in test_lca_codec.c.
  *
- * Reference values: ../shared/reference/README.md (poLCA manual pages).
+ * Reference values: data/reference/README.md (poLCA manual pages).
  */
 #include <math.h>
 #include <stdint.h>

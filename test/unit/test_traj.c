@@ -1,6 +1,6 @@
 /*
  * test_traj.c: trajectory models against trajeR's published results
- * (../shared/reference/README.md): POIS2gr (Poisson, quadratic, 2 groups,
+ * (data/reference/README.md): POIS2gr (Poisson, quadratic, 2 groups,
  * LL -488.1306, shares .7763/.2237) and CNORM2gr (censored normal with one
  * sigma per group, quadratic, 2 groups, LL -830.0071, shares .3869/.6131),
  * both on Y1..Y5 at times T1..T5 = 1..5 of 50 units, trajeR's default

@@ -2,8 +2,8 @@
  * traj_testdata.h: read the trajectory reference CSVs into panels, count
  * core allocations, and simulate panels with known groups.
  *
- * Files live in $SCOMM_REFERENCE_DIR/lca/ (default ../shared/reference, as
- * seen from the repository root).  trajeR's files are wide: Id, Y1..Yn,
+ * Files live in data/reference/ (refdata.h; $SCOMM_REFERENCE_DIR instead
+ * when set).  trajeR's files are wide: Id, Y1..Yn,
  * T1..Tn, ...; crimCV's TO1adj has one row per offender and one column per
  * age 8..38 (Offense8..Offense38).
  */
@@ -19,6 +19,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "refdata.h"
 #include "traj.h"
 
 static long live_allocs = 0;
@@ -58,16 +59,6 @@ Now(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static inline const char *
-RefPath(const char *name, char *buf, size_t len)
-{
-	const char *dir = getenv("SCOMM_REFERENCE_DIR");
-
-	snprintf(buf, len, "%s/lca/%s", dir && *dir ? dir : "../shared/reference",
-			 name);
-	return buf;
-}
-
 /* Split a CSV line into at most max numeric fields; returns the count. */
 static inline int
 SplitCsv(char *line, double *v, int max)
@@ -91,17 +82,16 @@ SplitCsv(char *line, double *v, int max)
 static inline scomm_traj_panel *
 ReadTrajeR(const char *name, int periods)
 {
-	char		path[1024],
-				line[4096];
+	char		line[4096];
 	double		v[64];
-	FILE	   *fp = fopen(RefPath(name, path, sizeof(path)), "r");
+	FILE	   *fp = RefOpen(name);
 	scomm_traj_panel *p = NULL;
 
 	if (fp == NULL)
 		return NULL;
 	if (scomm_traj_panel_create(&p) != SCOMM_OK || fgets(line, sizeof(line), fp) == NULL)
 	{
-		fclose(fp);
+		RefClose(fp);
 		scomm_traj_panel_free(p);
 		return NULL;
 	}
@@ -115,7 +105,7 @@ ReadTrajeR(const char *name, int periods)
 		for (j = 0; j < periods; j++)
 			scomm_traj_panel_add(p, (int64_t) v[0], v[1 + periods + j], v[1 + j], 1.0);
 	}
-	fclose(fp);
+	RefClose(fp);
 	return p;
 }
 
@@ -123,10 +113,9 @@ ReadTrajeR(const char *name, int periods)
 static inline scomm_traj_panel *
 ReadCrimCV(void)
 {
-	char		path[1024],
-				line[4096];
+	char		line[4096];
 	double		v[64];
-	FILE	   *fp = fopen(RefPath("crimCV_TO1adj.csv", path, sizeof(path)), "r");
+	FILE	   *fp = RefOpen("crimCV_TO1adj.csv");
 	scomm_traj_panel *p = NULL;
 	int64_t		row = 0;
 
@@ -134,7 +123,7 @@ ReadCrimCV(void)
 		return NULL;
 	if (scomm_traj_panel_create(&p) != SCOMM_OK || fgets(line, sizeof(line), fp) == NULL)
 	{
-		fclose(fp);
+		RefClose(fp);
 		scomm_traj_panel_free(p);
 		return NULL;
 	}
@@ -147,7 +136,7 @@ ReadCrimCV(void)
 		for (j = 0; j < n; j++)
 			scomm_traj_panel_add(p, row, 8 + j, v[j], 1.0);
 	}
-	fclose(fp);
+	RefClose(fp);
 	return p;
 }
 
