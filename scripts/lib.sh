@@ -5,6 +5,8 @@
 # cluster_start    starts a private PostgreSQL 15 cluster as the postgres user
 # cluster_stop     stops it (registered on EXIT by cluster_start)
 # node_start/node_stop  more clusters (shards) listening on 127.0.0.1; the caller stops them
+# node_restart     starts a stopped node again, keeping its data
+# pg_copy_install  a private copy of the PostgreSQL installation (for other builds)
 
 set -euo pipefail
 
@@ -127,4 +129,28 @@ node_start() {
 
 node_stop() {
 	cluster_stop_dir "$1"
+}
+
+# node_restart DIR PORT: start the node in DIR again, with its data.
+node_restart() {
+	local dir="$1" port="$2"
+	run_as_postgres pg_ctl -D "$dir/data" -l "$dir/server.log" -w \
+		-o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+}
+
+# pg_copy_install DIR: copy the PostgreSQL installation whose pg_config is on
+# PATH (programs, libraries, shared files, headers) under DIR, keeping their
+# relative layout, so that PostgreSQL finds them there; prints the copy's
+# bindir.  Other builds of scomm can then be installed into the copy
+# (make PG_CONFIG=BINDIR/pg_config install) without touching the original.
+pg_copy_install() {
+	local dir="$1" d
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	for d in "$(pg_config --bindir)/.." "$(pg_config --sharedir)" "$(pg_config --includedir)"; do
+		d="$(realpath "$d")"
+		(cd / && cp -a --parents "${d#/}" "$dir/") || return 1
+	done
+	chmod -R a+rX "$dir"
+	echo "$dir$(realpath "$(pg_config --bindir)")"
 }

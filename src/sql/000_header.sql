@@ -1,3 +1,3 @@
--- scomm 1.0 install script, assembled from src/sql/*.sql in name order
+-- scomm install script, assembled from src/sql/*.sql in name order
 
 \echo Use "CREATE EXTENSION scomm" to load this file. \quit
