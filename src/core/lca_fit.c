@@ -187,6 +187,8 @@ scomm_lca_fit(const scomm_lca_table *t, int nclass, int starts, uint64_t seed,
 	if (t == NULL || nclass < 1 || nclass > SCOMM_LCA_MAX_CLASSES ||
 		starts < 1 || max_iter < 1 || !isfinite(tol) || tol < 0.0)
 		return SCOMM_EINVAL;
+	if (starts > SCOMM_LCA_MAX_STARTS)
+		return SCOMM_ETOOBIG;
 	st = RunInit(&run, t, nclass, starts, seed);
 	for (s = 0; s < starts && st == SCOMM_OK; s++)
 		st = RunStart(&run, s, max_iter, tol);
