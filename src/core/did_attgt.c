@@ -574,7 +574,8 @@ scomm_did_att_gt(const scomm_did_panel *p, const scomm_did_options *opt,
 	if ((st = ComputeCells(a)) != SCOMM_OK)
 		goto fail;
 	if (a->kind != SCOMM_DID_KIND_COMPACT &&
-		(st = did_estimate_cells(a, diag)) != SCOMM_OK)
+		((st = did_check_covariates(a, diag)) != SCOMM_OK ||
+		 (st = did_estimate_cells(a, diag)) != SCOMM_OK))
 		goto fail;
 	if ((a->kind != SCOMM_DID_KIND_COMPACT || opt->se_level == SCOMM_DID_SE_CLUSTER) &&
 		(st = CellStandardErrors(a)) != SCOMM_OK)

@@ -278,18 +278,6 @@ SolveGram(Sample *S, const double *s, const double *v, double *out)
 	return 1;
 }
 
-/* mean of s over the sample */
-static double
-Mean(const Sample *S, const double *s)
-{
-	double		t = 0.0;
-	int			i;
-
-	for (i = 0; i < S->m; i++)
-		t += s[i];
-	return t / S->m;
-}
-
 /*
  * did's checks before estimating a panel cell: the unweighted propensity
  * score reaching 0.999 (dr, ipw) and singular control covariates (dr, reg).
@@ -1098,4 +1086,90 @@ did_cell_add_if_general(const scomm_did_attgt *a, const scomm_did_cell *c,
 			ifv[i - w0] += s * v;
 		}
 	}
+}
+
+/*
+ * Refuse covariates that are constant or linear combinations of each other
+ * over all observations used (with the intercept the design of every cell
+ * would be singular): Cholesky of their correlation matrix, a pivot below
+ * 1e-10 names the covariate.
+ */
+scomm_status
+did_check_covariates(const scomm_did_attgt *a, scomm_did_diag *diag)
+{
+	int			q = a->n_cov,
+				T = a->n_periods,
+				i,
+				t,
+				j,
+				l,
+				r;
+	double	   *mean,
+			   *C;
+	double		cnt = 0.0;
+	scomm_status st = SCOMM_OK;
+
+	if (q == 0)
+		return SCOMM_OK;
+	mean = scomm_core_alloc((q + (size_t) q * q) * sizeof(double));
+	if (mean == NULL)
+		return SCOMM_ENOMEM;
+	C = mean + q;
+	for (i = 0; i < a->n; i++)
+		for (t = 0; t < T; t++)
+			if (!isnan(a->y[(size_t) i * T + t]))
+			{
+				const double *x = a->x + ((size_t) i * T + t) * q;
+
+				cnt += 1.0;
+				for (j = 0; j < q; j++)
+					mean[j] += (x[j] - mean[j]) / cnt;
+			}
+	for (i = 0; i < a->n; i++)
+		for (t = 0; t < T; t++)
+			if (!isnan(a->y[(size_t) i * T + t]))
+			{
+				const double *x = a->x + ((size_t) i * T + t) * q;
+
+				for (j = 0; j < q; j++)
+					for (l = 0; l <= j; l++)
+						C[j * q + l] += (x[j] - mean[j]) * (x[l] - mean[l]);
+			}
+	/* in-place Cholesky of the correlation matrix, column by column */
+	for (j = 0; j < q && st == SCOMM_OK; j++)
+	{
+		double		d = C[j * q + j];
+		double		scale = d;
+
+		for (r = 0; r < j; r++)
+			d -= C[j * q + r] * C[j * q + r];
+		if (!(scale > 0) || !(d > 1e-10 * scale))
+		{
+			if (diag != NULL)
+			{
+				diag->code = SCOMM_DID_ERR_COLLINEAR;
+				diag->unit = 0;
+				diag->period = 0;
+				snprintf(diag->message, sizeof(diag->message),
+						 scale > 0 ?
+						 "covariate %d is a linear combination of the covariates before it" :
+						 "covariate %d is the same in every row",
+						 j + 1);
+			}
+			st = SCOMM_ESINGULAR;
+			break;
+		}
+		d = sqrt(d);
+		C[j * q + j] = d;
+		for (i = j + 1; i < q; i++)
+		{
+			double		v = C[i * q + j];
+
+			for (r = 0; r < j; r++)
+				v -= C[i * q + r] * C[j * q + r];
+			C[i * q + j] = v / d;
+		}
+	}
+	scomm_core_free(mean);
+	return st;
 }

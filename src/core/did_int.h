@@ -59,6 +59,10 @@ extern scomm_status did_logit(const double *X, const double *D, const double *w,
  */
 extern scomm_status did_estimate_cells(scomm_did_attgt *a, scomm_did_diag *diag);
 
+/* ERROR-worthy covariates: constant or collinear (SCOMM_ESINGULAR) */
+extern scomm_status did_check_covariates(const scomm_did_attgt *a,
+										 scomm_did_diag *diag);
+
 /* ifv[i - w0] += wgt * IF_i for units [w0, w1) of a general cell */
 extern void did_cell_add_if_general(const scomm_did_attgt *a,
 									const scomm_did_cell *c, double wgt,
