@@ -203,7 +203,7 @@ static void
 DidError(scomm_status st, const scomm_did_diag *diag, const char *what)
 {
 	ScommRaiseCommon(st, what);
-	if (st == SCOMM_ESINGULAR)
+	if (st == SCOMM_ESINGULAR && (diag == NULL || diag->code == SCOMM_DID_ERR_NONE))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("%s: the design is singular", what),
