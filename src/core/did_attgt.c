@@ -577,7 +577,8 @@ scomm_did_att_gt(const scomm_did_panel *p, const scomm_did_options *opt,
 		((st = did_check_covariates(a, diag)) != SCOMM_OK ||
 		 (st = did_estimate_cells(a, diag)) != SCOMM_OK))
 		goto fail;
-	if ((a->kind != SCOMM_DID_KIND_COMPACT || opt->se_level == SCOMM_DID_SE_CLUSTER) &&
+	/* (the general estimators give their cells' standard errors themselves) */
+	if (a->kind == SCOMM_DID_KIND_COMPACT && opt->se_level == SCOMM_DID_SE_CLUSTER &&
 		(st = CellStandardErrors(a)) != SCOMM_OK)
 		goto fail;
 	scomm_core_free(keys);

@@ -85,7 +85,30 @@ typedef struct Sample
 			   *v6;				/* k scratch */
 	double	   *work;			/* 3k */
 	double		wmean;
+	/* logit fits already made for this unit set (panel kind), see Logit() */
+	struct LogitMemo *memo;
+	int			key_treat,
+				key_ctrl,
+				key_base;
 } Sample;
+
+/*
+ * Propensity-score fits by unit set: in a panel the logit of a cell depends
+ * only on its treated and control units, their weights and their covariates
+ * at the base period, so cells sharing those (every cell of a cohort against
+ * the never treated; with time-invariant covariates also across base
+ * periods) reuse one fit.  Fits are deterministic, so reuse changes nothing.
+ */
+typedef struct LogitMemo
+{
+	int			n,
+				cap,
+				k;
+	int		   *key;			/* 4 ints per fit: treat, ctrl, base, weighted */
+	int		   *status;
+	int		   *bad;
+	double	   *gamma;
+} LogitMemo;
 
 static inline double
 Dot(const double *x, const double *b, int k)
@@ -278,6 +301,9 @@ SolveGram(Sample *S, const double *s, const double *v, double *out)
 	return 1;
 }
 
+static scomm_status Logit(Sample *S, const double *w, int weighted,
+						  double *gamma, int *bad);
+
 /*
  * did's checks before estimating a panel cell: the unweighted propensity
  * score reaching 0.999 (dr, ipw) and singular control covariates (dr, reg).
@@ -302,8 +328,9 @@ PreliminaryChecks(const scomm_did_attgt *a, Sample *S, int64_t *bad_unit)
 	}
 	if (a->opt.method == SCOMM_DID_METHOD_REG)
 		return SCOMM_DID_CELL_OK;
-	st = did_logit(S->X, S->D, S->ones, S->m, k, S->v1, S->p, S->A, S->v2,
-				   S->v3, S->work, &bad);
+	/* without weights the preliminary fit is the estimator's own */
+	st = a->w == NULL ? Logit(S, S->ones, 1, S->v1, &bad) :
+		Logit(S, S->ones, 0, S->v1, &bad);
 	if (st == SCOMM_ESINGULAR)
 		return SCOMM_DID_CELL_SINGULAR;
 	for (i = 0; i < S->m; i++)
@@ -315,12 +342,54 @@ PreliminaryChecks(const scomm_did_attgt *a, Sample *S, int64_t *bad_unit)
 	return SCOMM_DID_CELL_OK;
 }
 
+/*
+ * The logit of the sample with weights w (weighted: 0 for the unweighted
+ * preliminary fit), from the memo when this unit set was fitted before.
+ */
+static scomm_status
+Logit(Sample *S, const double *w, int weighted, double *gamma, int *bad)
+{
+	LogitMemo  *M = S->memo;
+	int			e,
+				i,
+				key[4];
+	scomm_status st;
+
+	key[0] = S->key_treat;
+	key[1] = S->key_ctrl;
+	key[2] = S->key_base;
+	key[3] = weighted;
+	for (e = M != NULL ? M->n - 1 : -1; e >= 0; e--)
+		if (memcmp(M->key + 4 * e, key, sizeof(key)) == 0)
+		{
+			memcpy(gamma, M->gamma + (size_t) e * M->k, M->k * sizeof(double));
+			*bad = M->bad[e];
+			for (i = 0; i < S->m; i++)
+			{
+				double		eta = Dot(S->X + (size_t) i * S->k, gamma, S->k);
+
+				S->p[i] = Expit(eta);
+			}
+			return (scomm_status) M->status[e];
+		}
+	st = did_logit(S->X, S->D, w, S->m, S->k, gamma, S->p, S->A, S->v2, S->v3,
+				   S->work, bad);
+	if (M != NULL && M->n < M->cap)
+	{
+		e = M->n++;
+		memcpy(M->key + 4 * e, key, sizeof(key));
+		memcpy(M->gamma + (size_t) e * M->k, gamma, M->k * sizeof(double));
+		M->status[e] = st;
+		M->bad[e] = *bad;
+	}
+	return st;
+}
+
 /* Weighted logit of the sample; statuses as did_logit, *bad the observation. */
 static scomm_status
 FitPscore(Sample *S, double *gamma, int *bad)
 {
-	scomm_status st = did_logit(S->X, S->D, S->w, S->m, S->k, gamma, S->p,
-								S->A, S->v2, S->v3, S->work, bad);
+	scomm_status st = Logit(S, S->w, 1, gamma, bad);
 	int			i;
 
 	for (i = 0; i < S->m; i++)
@@ -940,6 +1009,51 @@ RcHasBothPeriods(const Sample *S)
 	return seen == 15;
 }
 
+/*
+ * The cell's standard error and interval from its sample: the observations'
+ * influence functions (summed by unit, then by cluster when clustering),
+ * sqrt(sum of squares) / n, as scomm_did_se_of_if on the full vector.
+ * csum (n_clusters) is scratch.
+ */
+static void
+CellSE(const scomm_did_attgt *a, scomm_did_cell *c, const Sample *S,
+	   const double *par, double *csum)
+{
+	int			k = S->k,
+				rc = a->kind == SCOMM_DID_KIND_RC,
+				cluster = a->opt.se_level == SCOMM_DID_SE_CLUSTER && a->cl != NULL,
+				i;
+	double		ss = 0.0,
+				unit_if = 0.0,
+				z = did_zcrit(a->opt.alpha);
+
+	if (cluster)
+		memset(csum, 0, a->n_clusters * sizeof(double));
+	for (i = 0; i < S->m; i++)
+	{
+		const double *x = S->X + (size_t) i * k;
+		double		v = rc ? RcIF(par, k, a->opt.method, S->D[i], S->post[i], S->y[i], x, S->w[i]) :
+			PanelIF(par, k, a->opt.method, S->D[i], S->y[i], x, S->w[i]);
+
+		unit_if += c->if_scale * v;
+		if (i + 1 < S->m && S->unit[i + 1] == S->unit[i])
+			continue;			/* the unit's other row follows */
+		if (cluster)
+			csum[a->cl[S->unit[i]]] += unit_if;
+		else
+			ss += unit_if * unit_if;
+		unit_if = 0.0;
+	}
+	if (cluster)
+		for (i = 0; i < a->n_clusters; i++)
+			ss += csum[i] * csum[i];
+	c->se = sqrt(ss) / a->n;
+	if (!(c->se > DID_SE_ZERO))
+		c->se = NAN;
+	c->ci_lo = c->att - z * c->se;
+	c->ci_hi = c->att + z * c->se;
+}
+
 /* Write the separation error into diag. */
 static void
 SeparationDiag(const scomm_did_attgt *a, const scomm_did_cell *c,
@@ -959,10 +1073,63 @@ SeparationDiag(const scomm_did_attgt *a, const scomm_did_cell *c,
 			 bad >= 0 && S->p[bad] > 0.5 ? "1" : "0");
 }
 
+/* Are every unit's covariates the same in all its observed periods? */
+static int
+TimeInvariant(const scomm_did_attgt *a)
+{
+	int			T = a->n_periods,
+				q = a->n_cov,
+				i,
+				t;
+
+	for (i = 0; i < a->n; i++)
+	{
+		const double *first = NULL;
+
+		for (t = 0; t < T; t++)
+		{
+			const double *x = a->x + ((size_t) i * T + t) * q;
+
+			if (isnan(a->y[(size_t) i * T + t]))
+				continue;
+			if (first == NULL)
+				first = x;
+			else if (memcmp(first, x, q * sizeof(double)) != 0)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static void
+MemoFree(LogitMemo *M)
+{
+	scomm_core_free(M->key);
+	scomm_core_free(M->status);
+	scomm_core_free(M->bad);
+	scomm_core_free(M->gamma);
+}
+
+static int
+MemoInit(LogitMemo *M, int cap, int k)
+{
+	memset(M, 0, sizeof(*M));
+	M->cap = cap;
+	M->k = k;
+	M->key = scomm_core_alloc((size_t) 4 * cap * sizeof(int));
+	M->status = scomm_core_alloc(cap * sizeof(int));
+	M->bad = scomm_core_alloc(cap * sizeof(int));
+	M->gamma = scomm_core_alloc((size_t) cap * k * sizeof(double));
+	return M->key && M->status && M->bad && M->gamma;
+}
+
 scomm_status
 did_estimate_cells(scomm_did_attgt *a, scomm_did_diag *diag)
 {
 	Sample		S;
+	LogitMemo	memo;
+	int			invariant;
+	double	   *csum;
 	int			k = 1 + a->n_cov,
 				stride = DID_CELLPAR_STRIDE(k),
 				rc = a->kind == SCOMM_DID_KIND_RC,
@@ -971,11 +1138,17 @@ did_estimate_cells(scomm_did_attgt *a, scomm_did_diag *diag)
 
 	a->n_cellpar = (size_t) a->n_cells * stride;
 	a->cellpar = scomm_core_alloc((a->n_cellpar + 1) * sizeof(double));
-	if (a->cellpar == NULL || !SampleInit(&S, rc ? 2 * a->n : a->n, k))
+	csum = scomm_core_alloc((a->n_clusters + 1) * sizeof(double));
+	if (a->cellpar == NULL || !SampleInit(&S, rc ? 2 * a->n : a->n, k) ||
+		!MemoInit(&memo, 2 * a->n_cells + 2, k) || csum == NULL)
 	{
 		SampleFree(&S);
+		MemoFree(&memo);
+		scomm_core_free(csum);
 		return SCOMM_ENOMEM;
 	}
+	S.memo = rc ? NULL : &memo;
+	invariant = !rc && TimeInvariant(a);
 	for (kk = 0; kk < a->n_cells && st == SCOMM_OK; kk++)
 	{
 		scomm_did_cell *c = &a->cells[kk];
@@ -1001,6 +1174,9 @@ did_estimate_cells(scomm_did_attgt *a, scomm_did_diag *diag)
 			RcSample(a, c, &S);
 		else
 			PanelSample(a, c, &S);
+		S.key_treat = c->treat_lo;
+		S.key_ctrl = c->ctrl_lo;
+		S.key_base = invariant ? -1 : c->b_idx;
 		c->n1 = S.m;
 		c->if_scale = (double) a->n / S.m;
 		CountUnits(&S, c);
@@ -1024,9 +1200,14 @@ did_estimate_cells(scomm_did_attgt *a, scomm_did_diag *diag)
 		}
 		SC(par, k)[rc ? R_WMEAN : 4] = S.wmean;
 		if (c->status == SCOMM_DID_CELL_OK)
+		{
 			c->att = att;
+			CellSE(a, c, &S, par, csum);
+		}
 	}
 	SampleFree(&S);
+	MemoFree(&memo);
+	scomm_core_free(csum);
 	return st;
 }
 

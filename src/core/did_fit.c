@@ -146,29 +146,6 @@ did_wls(const double *X, const double *y, const double *w,
 	return SCOMM_OK;
 }
 
-/* log-likelihood of the weighted logit at linear predictors eta */
-static double
-LogLik(const double *X, const double *D, const double *w, int m, int k,
-	   const double *g)
-{
-	double		ll = 0.0;
-	int			i;
-
-	for (i = 0; i < m; i++)
-	{
-		double		eta = Dot(X + (size_t) i * k, g, k);
-
-		/* log p = -log(1 + e^-eta), log(1 - p) = -log(1 + e^eta) */
-		if (w[i] == 0.0)
-			continue;
-		if (D[i] > 0.5)
-			ll -= w[i] * (eta > 0 ? log1p(exp(-eta)) : -eta + log1p(exp(eta)));
-		else
-			ll -= w[i] * (eta > 0 ? eta + log1p(exp(-eta)) : log1p(exp(eta)));
-	}
-	return ll;
-}
-
 /* logistic function */
 static inline double
 Expit(double eta)
@@ -189,13 +166,15 @@ did_logit(const double *X, const double *D, const double *w, int m, int k,
 		  double *gamma, double *p, double *xwx, double *grad, double *step,
 		  double *work, int *bad)
 {
-	double		ll,
+	double		ll_prev = -INFINITY,
 				sw = 0.0,
-				sd = 0.0;
+				sd = 0.0,
+				s = 1.0;
 	int			it,
 				i,
 				j,
-				converged = 0;
+				converged = 0,
+				have_step = 0;
 
 	*bad = -1;
 	for (i = 0; i < m; i++)
@@ -205,29 +184,57 @@ did_logit(const double *X, const double *D, const double *w, int m, int k,
 	}
 	if (!(sw > 0) || !(sd > 0) || !(sd < sw))
 		return SCOMM_ESINGULAR;
-	/* start at the intercept-only estimate when column 0 is the intercept */
+	/* start at the intercept-only estimate (column 0 is the intercept) */
 	memset(gamma, 0, k * sizeof(double));
 	gamma[0] = log(sd / (sw - sd));
-	ll = LogLik(X, D, w, m, k, gamma);
+
+	/*
+	 * Newton's method; one pass per iteration gives the log-likelihood, the
+	 * gradient and the information at gamma.  A step that lowers the
+	 * log-likelihood is halved (gamma moves back to the previous point plus
+	 * half the step) until it does not.
+	 */
 	for (it = 0; it < LOGIT_MAX_ITER && !converged; it++)
 	{
-		double		newll,
-					s = 1.0,
+		double		ll = 0.0,
 					smax = 0.0,
 					gmax = 0.0;
-		int			h;
 
 		memset(xwx, 0, (size_t) k * k * sizeof(double));
 		memset(grad, 0, k * sizeof(double));
 		for (i = 0; i < m; i++)
 		{
 			const double *x = X + (size_t) i * k;
-			double		pi = Expit(Dot(x, gamma, k));
+			double		eta = Dot(x, gamma, k),
+						e = exp(-fabs(eta)),
+						l1 = log1p(e),
+						pi = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e),
+						wi = w[i],
+						r;
 
-			AddOuter(xwx, x, k, w[i] * pi * (1.0 - pi));
+			if (wi == 0.0)
+				continue;
+			/* log p = -log(1 + e^-eta), log(1 - p) = -log(1 + e^eta) */
+			if (D[i] > 0.5)
+				ll -= wi * (eta >= 0 ? l1 : l1 - eta);
+			else
+				ll -= wi * (eta >= 0 ? l1 + eta : l1);
+			AddOuter(xwx, x, k, wi * pi * (1.0 - pi));
+			r = wi * (D[i] - pi);
 			for (j = 0; j < k; j++)
-				grad[j] += w[i] * (D[i] - pi) * x[j];
+				grad[j] += r * x[j];
 		}
+		if (have_step && ll < ll_prev - 1e-12 * fabs(ll_prev))
+		{
+			/* overshot: halve the last step */
+			if (s < 1e-10)
+				break;
+			s *= 0.5;
+			for (j = 0; j < k; j++)
+				gamma[j] -= s * step[j];
+			continue;
+		}
+		ll_prev = ll;
 		Symmetrize(xwx, k);
 		if (!did_chol_factor(xwx, k, work))
 			break;
@@ -237,24 +244,12 @@ did_logit(const double *X, const double *D, const double *w, int m, int k,
 		{
 			smax = fmax(smax, fabs(step[j]));
 			gmax = fmax(gmax, fabs(gamma[j]));
+			gamma[j] += step[j];
 		}
-		for (h = 0; h < LOGIT_MAX_HALVINGS; h++, s *= 0.5)
-		{
-			for (j = 0; j < k; j++)
-				p[j] = gamma[j] + s * step[j];	/* p as scratch */
-			newll = LogLik(X, D, w, m, k, p);
-			if (newll >= ll - 1e-12 * fabs(ll))
-				break;
-		}
-		if (h == LOGIT_MAX_HALVINGS)
-		{
-			converged = smax <= 1e-8 * (1.0 + gmax);
-			break;
-		}
-		memcpy(gamma, p, k * sizeof(double));
-		converged = smax * s <= 1e-13 * (1.0 + gmax) ||
-			(fabs(newll - ll) <= 1e-15 * (fabs(ll) + 0.1) && smax * s <= 1e-7 * (1.0 + gmax));
-		ll = newll;
+		s = 1.0;
+		have_step = 1;
+		/* quadratic convergence: the next step would be below 1e-16 */
+		converged = smax <= 1e-9 * (1.0 + gmax);
 	}
 	/* fitted values; numerically 0 or 1 means separation */
 	for (i = 0; i < m; i++)
@@ -271,6 +266,6 @@ did_logit(const double *X, const double *D, const double *w, int m, int k,
 		if (!isfinite(gamma[j]))
 			return SCOMM_ENOCONV;
 	if (!converged)
-		return it == 0 ? SCOMM_ESINGULAR : SCOMM_ENOCONV;
+		return it <= 1 ? SCOMM_ESINGULAR : SCOMM_ENOCONV;
 	return SCOMM_OK;
 }

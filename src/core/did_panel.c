@@ -390,6 +390,18 @@ SortRows(scomm_did_collector *c)
 		qsort(c->rows, c->n_rows, sizeof(scomm_did_row), RowCmp);
 		return 1;
 	}
+	/* rows collected in order (the usual case) need no permutation */
+	sort_c = c;
+	for (i = 1; i < c->n_rows; i++)
+	{
+		size_t		pair[2] = {i - 1, i};
+
+		if (IndexCmp(&pair[0], &pair[1]) > 0)
+			break;
+	}
+	sort_c = NULL;
+	if (i == c->n_rows)
+		return 1;
 	if ((perm = scomm_core_alloc_raw(c->n_rows * sizeof(size_t))) == NULL)
 		return 0;
 	for (i = 0; i < c->n_rows; i++)
