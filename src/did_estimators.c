@@ -13,6 +13,8 @@
 #include "access/htup_details.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "common/hashfn.h"
+#include "utils/memutils.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
@@ -256,12 +258,114 @@ typedef struct DidFit
 {
 	scomm_did_panel *panel;
 	scomm_did_attgt *attgt;
+	MemoryContext cxt;			/* holds both; NULL: they were palloc'd */
+	bool		cached;			/* cxt belongs to the cache */
 } DidFit;
+
+/*
+ * A cache of the last fits in this backend.  att_gt and the aggregations
+ * are IMMUTABLE functions of the panel's bytes and the options, and a query
+ * that asks for att_gt and four aggregations of one panel (as an analysis
+ * does, and as R's aggte reuses one att_gt) would otherwise estimate every
+ * group-time cell five times.  The key is two 64-bit hashes of the panel's
+ * bytes, its length and every option; a fit is kept in its own memory
+ * context under TopMemoryContext, at most FIT_CACHE_SIZE fits of at most
+ * FIT_CACHE_MAX_BYTES each, the least recently used evicted first.
+ */
+#define FIT_CACHE_SIZE 2
+#define FIT_CACHE_MAX_BYTES ((Size) 256 * 1024 * 1024)
+
+typedef struct FitKey
+{
+	uint64		h1,
+				h2;
+	Size		len;
+	scomm_did_options opt;
+	scomm_did_unbalanced ub;
+	scomm_did_sampling sampling;
+} FitKey;
+
+typedef struct FitEntry
+{
+	bool		used;
+	uint64		tick;
+	FitKey		key;
+	MemoryContext cxt;
+	scomm_did_panel *panel;
+	scomm_did_attgt *attgt;
+} FitEntry;
+
+static FitEntry fit_cache[FIT_CACHE_SIZE];
+static uint64 fit_tick;
+
+/* The key of a flat panel and the options (zero-filled so memcmp works). */
+static void
+MakeKey(FitKey *k, struct varlena *v, const scomm_did_options *opt,
+		scomm_did_unbalanced ub, scomm_did_sampling sampling)
+{
+	const unsigned char *data = (const unsigned char *) VARDATA_ANY(v);
+	int			len = VARSIZE_ANY_EXHDR(v);
+
+	memset(k, 0, sizeof(*k));
+	k->h1 = hash_bytes_extended(data, len, UINT64CONST(0x5343444944303031));
+	k->h2 = hash_bytes_extended(data, len, UINT64CONST(0x0123456789abcdef));
+	k->len = len;
+	k->opt.control = opt->control;
+	k->opt.base_period = opt->base_period;
+	k->opt.anticipation = opt->anticipation;
+	k->opt.alpha = opt->alpha;
+	k->opt.method = opt->method;
+	k->opt.se_level = opt->se_level;
+	k->ub = ub;
+	k->sampling = sampling;
+}
+
+static FitEntry *
+CacheFind(const FitKey *k)
+{
+	int			i;
+
+	for (i = 0; i < FIT_CACHE_SIZE; i++)
+		if (fit_cache[i].used && memcmp(&fit_cache[i].key, k, sizeof(*k)) == 0)
+		{
+			fit_cache[i].tick = ++fit_tick;
+			return &fit_cache[i];
+		}
+	return NULL;
+}
+
+/* Keep a fresh fit (its context moves under TopMemoryContext). */
+static void
+CacheStore(const FitKey *k, DidFit *f)
+{
+	FitEntry   *e = &fit_cache[0];
+	int			i;
+
+	if (MemoryContextMemAllocated(f->cxt, true) > FIT_CACHE_MAX_BYTES)
+		return;
+	for (i = 0; i < FIT_CACHE_SIZE; i++)
+		if (!fit_cache[i].used || fit_cache[i].tick < e->tick)
+		{
+			e = &fit_cache[i];
+			if (!e->used)
+				break;
+		}
+	if (e->used)
+		MemoryContextDelete(e->cxt);
+	MemoryContextSetParent(f->cxt, TopMemoryContext);
+	e->used = true;
+	e->tick = ++fit_tick;
+	e->key = *k;
+	e->cxt = f->cxt;
+	e->panel = f->panel;
+	e->attgt = f->attgt;
+	f->cached = true;
+}
 
 /* Finalize a panel, with a NOTICE for dropped incomplete units. */
 static scomm_did_panel *
-FinalizePanelEx(Datum panel, scomm_did_unbalanced ub, scomm_did_sampling sampling,
-				const char *what)
+FinalizeQuiet(Datum panel, scomm_did_unbalanced ub, scomm_did_sampling sampling,
+			  const char *what)
 {
 	scomm_did_collector *rows = DidPanelRows(panel);
 	scomm_did_panel *p = NULL;
@@ -273,6 +377,13 @@ FinalizePanelEx(Datum panel, scomm_did_unbalanced ub, scomm_did_sampling samplin
 	scomm_did_collector_free(rows);
 	if (st != SCOMM_OK)
 		DidError(st, &diag, what);
+	return p;
+}
+
+/* What finalize did with incomplete units, as NOTICEs. */
+static void
+PanelNotices(const scomm_did_panel *p, const char *what)
+{
 	if (p->n_incomplete > 0)
 		ereport(NOTICE,
 				(errmsg("%s: %d of %d units are not observed in every period and are kept",
@@ -283,6 +394,15 @@ FinalizePanelEx(Datum panel, scomm_did_unbalanced ub, scomm_did_sampling samplin
 				(errmsg("%s: %d of %d units are not observed in every period and were left out",
 						what, p->n_dropped_unbalanced, p->n_dropped_unbalanced + p->n_units),
 				 errhint("Use unbalanced => 'keep' to keep them, or 'error' to stop at the first incomplete unit instead.")));
+}
+
+static scomm_did_panel *
+FinalizePanelEx(Datum panel, scomm_did_unbalanced ub, scomm_did_sampling sampling,
+				const char *what)
+{
+	scomm_did_panel *p = FinalizeQuiet(panel, ub, sampling, what);
+
+	PanelNotices(p, what);
 	return p;
 }
 
@@ -324,12 +444,43 @@ FitAttGt(Datum panel, const scomm_did_options *opt, scomm_did_unbalanced ub,
 				overlap = 0,
 				singular = 0;
 	int64		overlap_unit = 0;
+	struct varlena *flat = NULL;
+	FitKey		key;
+	FitEntry   *hit = NULL;
 
-	f.panel = FinalizePanelEx(panel, ub, sampling, what);
-	memset(&diag, 0, sizeof(diag));
-	st = scomm_did_att_gt(f.panel, opt, &f.attgt, &diag);
-	if (st != SCOMM_OK)
-		DidError(st, &diag, what);
+	memset(&f, 0, sizeof(f));
+	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(panel)))
+	{
+		flat = PG_DETOAST_DATUM_PACKED(panel);
+		MakeKey(&key, flat, opt, ub, sampling);
+		hit = CacheFind(&key);
+		panel = PointerGetDatum(flat);
+	}
+	if (hit != NULL)
+	{
+		f.panel = hit->panel;
+		f.attgt = hit->attgt;
+		f.cxt = hit->cxt;
+		f.cached = true;
+	}
+	else
+	{
+		MemoryContext old;
+
+		/* a child of the current context until it is cached: errors free it */
+		f.cxt = AllocSetContextCreate(CurrentMemoryContext, "scomm did fit",
+									  ALLOCSET_DEFAULT_SIZES);
+		old = MemoryContextSwitchTo(f.cxt);
+		f.panel = FinalizeQuiet(panel, ub, sampling, what);
+		memset(&diag, 0, sizeof(diag));
+		st = scomm_did_att_gt(f.panel, opt, &f.attgt, &diag);
+		MemoryContextSwitchTo(old);
+		if (st != SCOMM_OK)
+			DidError(st, &diag, what);
+		if (flat != NULL)
+			CacheStore(&key, &f);
+	}
+	PanelNotices(f.panel, what);
 	if (f.attgt->flags & SCOMM_DID_FLAG_LATE_AS_NEVER)
 		ereport(NOTICE,
 				(errmsg("%s: units first treated after the last period are counted as never treated", what)));
@@ -381,8 +532,15 @@ FitAttGt(Datum panel, const scomm_did_options *opt, scomm_did_unbalanced ub,
 static void
 FreeFit(DidFit *f)
 {
-	scomm_did_attgt_free(f->attgt);
-	scomm_did_panel_free(f->panel);
+	if (f->cached)
+		return;
+	if (f->cxt != NULL)
+		MemoryContextDelete(f->cxt);
+	else
+	{
+		scomm_did_attgt_free(f->attgt);
+		scomm_did_panel_free(f->panel);
+	}
 }
 
 /*
