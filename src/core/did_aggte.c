@@ -26,7 +26,45 @@ typedef struct AggCtx
 	scomm_did_agg_options o;	/* aggte's min_e, max_e, balance_e */
 	int64_t		t_first;		/* did's t2orig(1): first cell's period */
 	int64_t		t_last;			/* did's t2orig(maxT): last period */
+	/*
+	 * The 1.1 estimators keep each term's influence function (terms x n) so
+	 * that the overall one is their combination instead of a second pass over
+	 * the cells; the 1.0 panels keep the 1.0 computation, bit for bit.
+	 */
+	double	   *tif;
+	int			tif_terms;
 } AggCtx;
+
+/* Room for the terms' influence functions (general estimators only). */
+static void
+TermIfInit(AggCtx *x, int nk)
+{
+	const scomm_did_attgt *a = x->a;
+
+	if (a->kind == SCOMM_DID_KIND_COMPACT || nk < 1 ||
+		(double) nk * a->n * sizeof(double) > 512.0 * 1024 * 1024)
+		return;
+	x->tif = scomm_core_alloc((size_t) nk * a->n * sizeof(double));
+	x->tif_terms = x->tif != NULL ? nk : 0;
+}
+
+/* ifv = sum_i sc[i] * (influence function of term sel[i]) */
+static void
+TermIfCombine(AggCtx *x, const int *sel, const double *sc, int m)
+{
+	int			n = x->a->n,
+				i,
+				u;
+
+	memset(x->ifv, 0, n * sizeof(double));
+	for (i = 0; i < m; i++)
+	{
+		const double *t = x->tif + (size_t) sel[i] * n;
+
+		for (u = 0; u < n; u++)
+			x->ifv[u] += sc[i] * t[u];
+	}
+}
 
 /* Is usable cell c in the balanced sample (did's include.balanced.gt)? */
 static int
@@ -153,10 +191,17 @@ MeanOfTerms(AggCtx *x, scomm_did_agg *g, const int *sel, int nsel)
 		}
 		st = Combine(x->a, tmp, sc, nsel, &g->lin[g->n_terms]);
 	}
+	if (st == SCOMM_OK && x->tif != NULL && sel[nsel - 1] < x->tif_terms)
+	{
+		TermIfCombine(x, sel, sc, nsel);
+		g->overall.est = est;
+		g->overall.se = scomm_did_se_of_if(x->a, x->ifv);
+		did_fill_ci(&g->overall, x->a->opt.alpha);
+	}
+	else if (st == SCOMM_OK)
+		FillEstimate(x, &g->lin[g->n_terms], est, &g->overall);
 	scomm_core_free(tmp);
 	scomm_core_free(sc);
-	if (st == SCOMM_OK)
-		FillEstimate(x, &g->lin[g->n_terms], est, &g->overall);
 	return st;
 }
 
@@ -250,6 +295,8 @@ Term(AggCtx *x, scomm_did_agg *g, int j, int64_t v, int m, int with_wif)
 	if ((st = WeightedSet(x, x->idx, m, with_wif, &g->lin[j], &est)) != SCOMM_OK)
 		return st;
 	FillEstimate(x, &g->lin[j], est, &g->terms[j]);
+	if (j < x->tif_terms)
+		memcpy(x->tif + (size_t) j * x->a->n, x->ifv, x->a->n * sizeof(double));
 	return SCOMM_OK;
 }
 
@@ -289,6 +336,7 @@ AggDynamic(AggCtx *x, scomm_did_agg *g, int64_t *keys, int *sel)
 
 	if ((st = AllocTerms(g, nk)) != SCOMM_OK)
 		return st;
+	TermIfInit(x, nk);
 	for (j = 0; j < nk; j++)
 	{
 		if (scomm_core_interrupted())
@@ -319,6 +367,7 @@ AggCalendar(AggCtx *x, scomm_did_agg *g, int64_t *keys, int *sel)
 			ming = x->a->cells[x->use[j]].group;
 	if ((st = AllocTerms(g, nk)) != SCOMM_OK)
 		return st;
+	TermIfInit(x, nk);
 	for (j = 0; j < nk; j++)
 	{
 		if (keys[j] < ming || (m = Select(x, 2, keys[j], 1)) == 0)
@@ -374,6 +423,7 @@ AggGroup(AggCtx *x, scomm_did_agg *g, int64_t *keys, int *sel)
 	(void) sel;
 	if ((st = AllocTerms(g, nk)) != SCOMM_OK)
 		return st;
+	TermIfInit(x, nk);
 	if ((pgg = scomm_core_alloc((nk + 1) * sizeof(double))) == NULL)
 		return SCOMM_ENOMEM;
 	for (j = 0; j < nk; j++)
@@ -401,6 +451,34 @@ AggGroup(AggCtx *x, scomm_did_agg *g, int64_t *keys, int *sel)
 	st = Combine(x->a, g->lin, pgg, ng, &g->lin[ng]);
 	if (st == SCOMM_OK && ng == 0)
 		g->overall.est = g->overall.se = g->overall.ci_lo = g->overall.ci_hi = NAN;
+	else if (st == SCOMM_OK && x->tif != NULL && ng <= x->tif_terms)
+	{
+		const scomm_did_attgt *a = x->a;
+		double	   *coef = g->lin[ng].cohort_coef,
+				   *before = scomm_core_alloc((a->n_cohorts + 1) * sizeof(double));
+		int		   *all = scomm_core_alloc((ng + 1) * sizeof(int));
+		int			u;
+
+		if (before == NULL || all == NULL)
+			st = SCOMM_ENOMEM;
+		else
+		{
+			/* the group terms plus the weight term GroupWif adds */
+			memcpy(before, coef, a->n_cohorts * sizeof(double));
+			GroupWif(x, g, S, theta);
+			for (j = 0; j < ng; j++)
+				all[j] = j;
+			TermIfCombine(x, all, pgg, ng);
+			for (u = 0; u < a->n; u++)
+				x->ifv[u] += DID_UNIT_WEIGHT(a, u) *
+					(coef[a->unit_cohort[u]] - before[a->unit_cohort[u]]);
+			g->overall.est = theta;
+			g->overall.se = scomm_did_se_of_if(a, x->ifv);
+			did_fill_ci(&g->overall, a->opt.alpha);
+		}
+		scomm_core_free(before);
+		scomm_core_free(all);
+	}
 	else if (st == SCOMM_OK)
 	{
 		GroupWif(x, g, S, theta);
@@ -459,6 +537,7 @@ CtxInit(AggCtx *x, const scomm_did_attgt *a, const scomm_did_agg_options *o)
 static void
 CtxFree(AggCtx *x)
 {
+	scomm_core_free(x->tif);
 	scomm_core_free(x->use);
 	scomm_core_free(x->idx);
 	scomm_core_free(x->pg);

@@ -318,7 +318,8 @@ PreliminaryChecks(const scomm_did_attgt *a, Sample *S, int64_t *bad_unit)
 				bad;
 	scomm_status st;
 
-	if (a->opt.method != SCOMM_DID_METHOD_IPW)
+	/* (without weights the outcome regression's own check is the same) */
+	if (a->opt.method != SCOMM_DID_METHOD_IPW && a->w != NULL)
 	{
 		for (i = 0; i < S->m; i++)
 			S->r[i] = S->D[i] > 0.5 ? 0.0 : 1.0;
@@ -359,7 +360,8 @@ Logit(Sample *S, const double *w, int weighted, double *gamma, int *bad)
 	key[1] = S->key_ctrl;
 	key[2] = S->key_base;
 	key[3] = weighted;
-	for (e = M != NULL ? M->n - 1 : -1; e >= 0; e--)
+	/* fits are stored in cell order, so this cohort's are the last ones */
+	for (e = M != NULL ? M->n - 1 : -1; e >= 0 && M->key[4 * e] == key[0]; e--)
 		if (memcmp(M->key + 4 * e, key, sizeof(key)) == 0)
 		{
 			memcpy(gamma, M->gamma + (size_t) e * M->k, M->k * sizeof(double));
@@ -371,6 +373,15 @@ Logit(Sample *S, const double *w, int weighted, double *gamma, int *bad)
 				S->p[i] = Expit(eta);
 			}
 			return (scomm_status) M->status[e];
+		}
+	/* start from the last fit of this cohort's units (warm start), if any */
+	for (i = 0; i < S->k; i++)
+		gamma[i] = NAN;
+	for (e = M != NULL ? M->n - 1 : -1; e >= 0 && M->key[4 * e] == key[0]; e--)
+		if (M->key[4 * e + 3] == key[3] && M->status[e] == SCOMM_OK)
+		{
+			memcpy(gamma, M->gamma + (size_t) e * M->k, M->k * sizeof(double));
+			break;
 		}
 	st = did_logit(S->X, S->D, w, S->m, S->k, gamma, S->p, S->A, S->v2, S->v3,
 				   S->work, bad);
@@ -544,13 +555,24 @@ EstimatePanel(const scomm_did_attgt *a, Sample *S, double *par, double *att,
 	return SCOMM_DID_CELL_OK;
 }
 
+static double PanelIFps(const double *par, int k, int method, double D,
+						double dy, const double *x, double w, double ps);
+
 /* DRDID's influence function of one panel observation (before n / n1). */
 static double
 PanelIF(const double *par, int k, int method, double D, double dy,
 		const double *x, double w)
 {
-	const double *gamma = par,
-			   *beta = par + k,
+	return PanelIFps(par, k, method, D, dy, x, w,
+					 method == SCOMM_DID_METHOD_REG ? 0.0 : Pscore(x, par, k));
+}
+
+/* The same with the observation's (capped) propensity score given. */
+static double
+PanelIFps(const double *par, int k, int method, double D, double dy,
+		  const double *x, double w, double ps)
+{
+	const double *beta = par + k,
 			   *va = par + 2 * k,
 			   *vb = par + 3 * k,
 			   *vc = par + 4 * k,
@@ -568,8 +590,7 @@ PanelIF(const double *par, int k, int method, double D, double dy,
 	}
 	else
 	{
-		double		ps = Pscore(x, gamma, k),
-					trim = D > 0.5 ? 1.0 : (ps < TRIM_LEVEL ? 1.0 : 0.0),
+		double		trim = D > 0.5 ? 1.0 : (ps < TRIM_LEVEL ? 1.0 : 0.0),
 					wt = trim * w * D,
 					wc = trim * w * ps * (1.0 - D) / (1.0 - ps),
 					psterm = w * (D - ps) * Dot(x, vb, k);
@@ -1033,7 +1054,7 @@ CellSE(const scomm_did_attgt *a, scomm_did_cell *c, const Sample *S,
 	{
 		const double *x = S->X + (size_t) i * k;
 		double		v = rc ? RcIF(par, k, a->opt.method, S->D[i], S->post[i], S->y[i], x, S->w[i]) :
-			PanelIF(par, k, a->opt.method, S->D[i], S->y[i], x, S->w[i]);
+			PanelIFps(par, k, a->opt.method, S->D[i], S->y[i], x, S->w[i], S->p[i]);
 
 		unit_if += c->if_scale * v;
 		if (i + 1 < S->m && S->unit[i + 1] == S->unit[i])

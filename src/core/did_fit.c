@@ -155,7 +155,8 @@ Expit(double eta)
 
 /*
  * Weighted logistic regression of D on X (column 0 the intercept).  gamma
- * (k) gets the estimate, p (m) the fitted probabilities; xwx (k x k), grad,
+ * (k) is the starting point when finite (else the intercept-only estimate
+ * is) and gets the estimate, p (m) the fitted probabilities; xwx (k x k), grad,
  * step (k) and work (3k) are scratch.  SCOMM_ESINGULAR: the design is singular;
  * SCOMM_ENOCONV: the groups are separated (*bad: an observation whose
  * fitted probability is numerically 0 or 1) or Newton's method did not
@@ -174,7 +175,8 @@ did_logit(const double *X, const double *D, const double *w, int m, int k,
 				i,
 				j,
 				converged = 0,
-				have_step = 0;
+				have_step = 0,
+				need_ll = 1;
 
 	*bad = -1;
 	for (i = 0; i < m; i++)
@@ -184,9 +186,17 @@ did_logit(const double *X, const double *D, const double *w, int m, int k,
 	}
 	if (!(sw > 0) || !(sd > 0) || !(sd < sw))
 		return SCOMM_ESINGULAR;
-	/* start at the intercept-only estimate (column 0 is the intercept) */
-	memset(gamma, 0, k * sizeof(double));
-	gamma[0] = log(sd / (sw - sd));
+	/*
+	 * start at the intercept-only estimate (column 0 is the intercept), or
+	 * at the caller's gamma when it passes a finite one (a neighbouring fit)
+	 */
+	for (j = 0; j < k && isfinite(gamma[j]); j++)
+		;
+	if (j < k)
+	{
+		memset(gamma, 0, k * sizeof(double));
+		gamma[0] = log(sd / (sw - sd));
+	}
 
 	/*
 	 * Newton's method; one pass per iteration gives the log-likelihood, the
@@ -207,7 +217,6 @@ did_logit(const double *X, const double *D, const double *w, int m, int k,
 			const double *x = X + (size_t) i * k;
 			double		eta = Dot(x, gamma, k),
 						e = exp(-fabs(eta)),
-						l1 = log1p(e),
 						pi = eta >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e),
 						wi = w[i],
 						r;
@@ -215,16 +224,21 @@ did_logit(const double *X, const double *D, const double *w, int m, int k,
 			if (wi == 0.0)
 				continue;
 			/* log p = -log(1 + e^-eta), log(1 - p) = -log(1 + e^eta) */
-			if (D[i] > 0.5)
-				ll -= wi * (eta >= 0 ? l1 : l1 - eta);
-			else
-				ll -= wi * (eta >= 0 ? l1 + eta : l1);
+			if (need_ll)
+			{
+				double		l1 = log1p(e);
+
+				if (D[i] > 0.5)
+					ll -= wi * (eta >= 0 ? l1 : l1 - eta);
+				else
+					ll -= wi * (eta >= 0 ? l1 + eta : l1);
+			}
 			AddOuter(xwx, x, k, wi * pi * (1.0 - pi));
 			r = wi * (D[i] - pi);
 			for (j = 0; j < k; j++)
 				grad[j] += r * x[j];
 		}
-		if (have_step && ll < ll_prev - 1e-12 * fabs(ll_prev))
+		if (need_ll && have_step && ll < ll_prev - 1e-12 * fabs(ll_prev))
 		{
 			/* overshot: halve the last step */
 			if (s < 1e-10)
@@ -234,7 +248,8 @@ did_logit(const double *X, const double *D, const double *w, int m, int k,
 				gamma[j] -= s * step[j];
 			continue;
 		}
-		ll_prev = ll;
+		/* a pass without the log-likelihood resets the guard */
+		ll_prev = need_ll ? ll : -INFINITY;
 		Symmetrize(xwx, k);
 		if (!did_chol_factor(xwx, k, work))
 			break;
@@ -248,6 +263,12 @@ did_logit(const double *X, const double *D, const double *w, int m, int k,
 		}
 		s = 1.0;
 		have_step = 1;
+		/*
+		 * close to the maximum (the quadratic regime of Newton's method on a
+		 * concave log-likelihood) a full step cannot overshoot: the
+		 * log-likelihood guard is needed only while steps are large
+		 */
+		need_ll = smax > 1e-3 * (1.0 + gmax);
 		/* quadratic convergence: the next step would be below 1e-16 */
 		converged = smax <= 1e-9 * (1.0 + gmax);
 	}
