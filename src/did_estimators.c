@@ -14,6 +14,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "common/hashfn.h"
+#include "utils/guc.h"
 #include "utils/memutils.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -297,6 +298,16 @@ typedef struct FitEntry
 
 static FitEntry fit_cache[FIT_CACHE_SIZE];
 static uint64 fit_tick;
+static bool fit_cache_on = true;
+
+void
+DidDefineSettings(void)
+{
+	DefineCustomBoolVariable("scomm.did_fit_cache",
+							 "Keep the last group-time fits of this session for the next call on the same panel.",
+							 "Off: every att_gt, att_aggregate and pretest call estimates its cells anew (benchmarks measure that).",
+							 &fit_cache_on, true, PGC_USERSET, 0, NULL, NULL, NULL);
+}
 
 /* The key of a flat panel and the options (zero-filled so memcmp works). */
 static void
@@ -449,7 +460,7 @@ FitAttGt(Datum panel, const scomm_did_options *opt, scomm_did_unbalanced ub,
 	FitEntry   *hit = NULL;
 
 	memset(&f, 0, sizeof(f));
-	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(panel)))
+	if (fit_cache_on && !VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(panel)))
 	{
 		flat = PG_DETOAST_DATUM_PACKED(panel);
 		MakeKey(&key, flat, opt, ub, sampling);
