@@ -300,13 +300,29 @@ static FitEntry fit_cache[FIT_CACHE_SIZE];
 static uint64 fit_tick;
 static bool fit_cache_on = true;
 
+/* Turning the cache off empties it (the fits' memory goes back at once). */
+static void
+FitCacheAssign(bool newval, void *extra)
+{
+	int			i;
+
+	if (newval)
+		return;
+	for (i = 0; i < FIT_CACHE_SIZE; i++)
+		if (fit_cache[i].used)
+		{
+			MemoryContextDelete(fit_cache[i].cxt);
+			fit_cache[i].used = false;
+		}
+}
+
 void
 DidDefineSettings(void)
 {
 	DefineCustomBoolVariable("scomm.did_fit_cache",
 							 "Keep the last group-time fits of this session for the next call on the same panel.",
-							 "Off: every att_gt, att_aggregate and pretest call estimates its cells anew (benchmarks measure that).",
-							 &fit_cache_on, true, PGC_USERSET, 0, NULL, NULL, NULL);
+							 "Off: every att_gt, att_aggregate and pretest call estimates its cells anew, and the kept fits are freed.",
+							 &fit_cache_on, true, PGC_USERSET, 0, NULL, FitCacheAssign, NULL);
 }
 
 /* The key of a flat panel and the options (zero-filled so memcmp works). */

@@ -87,6 +87,10 @@ typedef struct Sample
 	double		wmean;
 	/* logit fits already made for this unit set (panel kind), see Logit() */
 	struct LogitMemo *memo;
+	/* the preliminary fit is the estimator's (no weights): its result */
+	int			pfit_valid;
+	int			pfit_status;
+	int			pfit_bad;
 	int			key_treat,
 				key_ctrl,
 				key_base;
@@ -332,6 +336,12 @@ PreliminaryChecks(const scomm_did_attgt *a, Sample *S, int64_t *bad_unit)
 	/* without weights the preliminary fit is the estimator's own */
 	st = a->w == NULL ? Logit(S, S->ones, 1, S->v1, &bad) :
 		Logit(S, S->ones, 0, S->v1, &bad);
+	if (a->w == NULL)
+	{
+		S->pfit_valid = 1;
+		S->pfit_status = st;
+		S->pfit_bad = bad;
+	}
 	if (st == SCOMM_ESINGULAR)
 		return SCOMM_DID_CELL_SINGULAR;
 	for (i = 0; i < S->m; i++)
@@ -400,8 +410,18 @@ Logit(Sample *S, const double *w, int weighted, double *gamma, int *bad)
 static scomm_status
 FitPscore(Sample *S, double *gamma, int *bad)
 {
-	scomm_status st = Logit(S, S->w, 1, gamma, bad);
+	scomm_status st;
 	int			i;
+
+	if (S->pfit_valid)
+	{
+		/* S->p and S->v1 hold this very fit (PreliminaryChecks) */
+		memcpy(gamma, S->v1, S->k * sizeof(double));
+		st = (scomm_status) S->pfit_status;
+		*bad = S->pfit_bad;
+	}
+	else
+		st = Logit(S, S->w, 1, gamma, bad);
 
 	for (i = 0; i < S->m; i++)
 		if (S->p[i] > PS_CAP)
@@ -435,6 +455,7 @@ EstimatePanel(const scomm_did_attgt *a, Sample *S, double *par, double *att,
 	int			k = S->k,
 				m = S->m,
 				i,
+				j,
 				method = a->opt.method;
 	double	   *gamma = par,
 			   *beta = par + k,
@@ -442,7 +463,10 @@ EstimatePanel(const scomm_did_attgt *a, Sample *S, double *par, double *att,
 			   *vb = par + 3 * k,
 			   *vc = par + 4 * k,
 			   *sc = SC(par, k);
-	double	   *wt = S->r;		/* reused below */
+	double	   *M1 = S->v4,
+			   *M3 = S->v5,
+			   *M2 = S->v6,
+			   *H = S->C;
 	double		st_t = 0,
 				st_c = 0,
 				sw_t = 0,
@@ -458,6 +482,7 @@ EstimatePanel(const scomm_did_attgt *a, Sample *S, double *par, double *att,
 		if (st != SCOMM_OK)
 			return SCOMM_DID_CELL_SINGULAR;
 	}
+	/* the outcome regression; S->A keeps the factor of X'WX over controls */
 	if (method != SCOMM_DID_METHOD_IPW)
 	{
 		for (i = 0; i < m; i++)
@@ -465,7 +490,17 @@ EstimatePanel(const scomm_did_attgt *a, Sample *S, double *par, double *att,
 		if (did_wls(S->X, S->y, S->w, S->use, m, k, beta, S->A, S->work) != SCOMM_OK)
 			return SCOMM_DID_CELL_SINGULAR;
 	}
-	/* the two weighted means */
+
+	/*
+	 * One pass for everything DRDID computes after the fits: the weight
+	 * sums and weighted residual sums (the two means), M1 = sum w_t x, M3 =
+	 * sum w_c x, sum w_c res x (for M2 = colMeans(w_c (res - eta_c) x)) and
+	 * the logit's information X'diag(w ps (1 - ps))X at the capped scores.
+	 */
+	memset(M1, 0, k * sizeof(double));
+	memset(M3, 0, k * sizeof(double));
+	memset(M2, 0, k * sizeof(double));
+	memset(H, 0, (size_t) k * k * sizeof(double));
 	for (i = 0; i < m; i++)
 	{
 		const double *x = S->X + (size_t) i * k;
@@ -473,29 +508,45 @@ EstimatePanel(const scomm_did_attgt *a, Sample *S, double *par, double *att,
 					D = S->D[i],
 					wti,
 					wci,
-					v;
+					res;
 
 		if (method == SCOMM_DID_METHOD_REG)
 		{
 			wti = wci = w * D;
-			v = Dot(x, beta, k);
 			st_t += wti * S->y[i];
-			st_c += wci * v;
+			st_c += wci * Dot(x, beta, k);
+			sw_t += wti;
+			if (wti != 0.0)
+				for (j = 0; j < k; j++)
+					M1[j] += wti * x[j];
+			continue;
 		}
 		else
 		{
 			double		ps = S->p[i],
 						trim = D > 0.5 ? 1.0 : (ps < TRIM_LEVEL ? 1.0 : 0.0),
-						res = method == SCOMM_DID_METHOD_DR ? S->y[i] - Dot(x, beta, k) : S->y[i];
+						hw = w * ps * (1.0 - ps);
+			int			b;
 
+			res = method == SCOMM_DID_METHOD_DR ? S->y[i] - Dot(x, beta, k) : S->y[i];
 			wti = trim * w * D;
 			wci = trim * w * ps * (1.0 - D) / (1.0 - ps);
-			st_t += wti * res;
-			st_c += wci * res;
+			for (j = 0; j < k; j++)
+			{
+				M1[j] += wti * x[j];
+				M3[j] += wci * x[j];
+				M2[j] += wci * res * x[j];
+				for (b = 0; b <= j; b++)
+					H[j * k + b] += hw * x[j] * x[b];
+			}
 		}
+		st_t += wti * res;
+		st_c += wci * res;
 		sw_t += wti;
 		sw_c += wci;
 	}
+	if (method == SCOMM_DID_METHOD_REG)
+		sw_c = sw_t;
 	sc[P_MW_T] = sw_t / m;
 	sc[P_MW_C] = sw_c / m;
 	if (!(sw_t > 0) || !(sw_c > 0))
@@ -504,54 +555,35 @@ EstimatePanel(const scomm_did_attgt *a, Sample *S, double *par, double *att,
 	sc[P_ETA_C] = st_c / sw_c;
 	*att = sc[P_ETA_T] - sc[P_ETA_C];
 
-	/* estimation effects */
+	/*
+	 * The estimation effects.  With XpX = X'WX / m over controls and M1 its
+	 * column means, XpX^-1 M1 = (X'WX)^-1 sum w_t x; with Hessian.ps = m
+	 * (X'diag(w ps (1 - ps))X)^-1, Hessian.ps M2 = H^-1 sum w_c (res -
+	 * eta_c) x: the sums need no division by m.
+	 */
+	if (method != SCOMM_DID_METHOD_IPW)
+	{
+		memcpy(va, M1, k * sizeof(double));
+		did_chol_solve(S->A, k, va);
+	}
 	if (method == SCOMM_DID_METHOD_REG)
-	{
-		/* va = XpX^-1 M1, XpX over controls, M1 = colMeans(w D x) */
-		for (i = 0; i < m; i++)
-			wt[i] = S->w[i] * S->D[i];
-		ColMeans(S, wt, S->v4);
-		for (i = 0; i < m; i++)
-			S->r[i] = S->w[i] * (1.0 - S->D[i]);
-		if (!SolveGram(S, S->r, S->v4, va))
-			return SCOMM_DID_CELL_SINGULAR;
 		return SCOMM_DID_CELL_OK;
-	}
-	/* M2 = colMeans(w_c (res - eta_c) x) -> vb = n H M2 */
-	for (i = 0; i < m; i++)
+	for (j = 0; j < k; j++)
 	{
-		const double *x = S->X + (size_t) i * k;
-		double		ps = S->p[i],
-					D = S->D[i],
-					trim = D > 0.5 ? 1.0 : (ps < TRIM_LEVEL ? 1.0 : 0.0),
-					res = method == SCOMM_DID_METHOD_DR ? S->y[i] - Dot(x, beta, k) : S->y[i];
+		int			b;
 
-		S->r[i] = trim * S->w[i] * ps * (1.0 - D) / (1.0 - ps) * (res - sc[P_ETA_C]);
+		M2[j] -= sc[P_ETA_C] * M3[j];
+		for (b = j + 1; b < k; b++)
+			H[j * k + b] = H[b * k + j];
 	}
-	ColMeans(S, S->r, S->v4);
-	if (!PscoreSolve(S, S->v4, vb))
+	if (!did_chol_factor(H, k, S->work))
 		return SCOMM_DID_CELL_SINGULAR;
+	memcpy(vb, M2, k * sizeof(double));
+	did_chol_solve(H, k, vb);
 	if (method == SCOMM_DID_METHOD_IPW)
 		return SCOMM_DID_CELL_OK;
-	/* DR: va = XpX^-1 M1 (M1 = colMeans(w_t x)), vc = XpX^-1 M3 (w_c) */
-	for (i = 0; i < m; i++)
-		wt[i] = S->w[i] * S->D[i];
-	ColMeans(S, wt, S->v4);
-	for (i = 0; i < m; i++)
-	{
-		double		ps = S->p[i],
-					D = S->D[i],
-					trim = D > 0.5 ? 1.0 : (ps < TRIM_LEVEL ? 1.0 : 0.0);
-
-		S->r[i] = trim * S->w[i] * ps * (1.0 - D) / (1.0 - ps);
-	}
-	ColMeans(S, S->r, S->v5);
-	for (i = 0; i < m; i++)
-		S->r[i] = S->w[i] * (1.0 - S->D[i]);
-	if (!SolveGram(S, S->r, S->v4, va))
-		return SCOMM_DID_CELL_SINGULAR;
-	memcpy(vc, S->v5, k * sizeof(double));
-	did_chol_solve(S->E, k, vc);
+	memcpy(vc, M3, k * sizeof(double));
+	did_chol_solve(S->A, k, vc);
 	return SCOMM_DID_CELL_OK;
 }
 
@@ -1198,6 +1230,7 @@ did_estimate_cells(scomm_did_attgt *a, scomm_did_diag *diag)
 		S.key_treat = c->treat_lo;
 		S.key_ctrl = c->ctrl_lo;
 		S.key_base = invariant ? -1 : c->b_idx;
+		S.pfit_valid = 0;
 		c->n1 = S.m;
 		c->if_scale = (double) a->n / S.m;
 		CountUnits(&S, c);
