@@ -45,6 +45,15 @@
 /* did's check of the preliminary (unweighted) propensity score */
 #define OVERLAP_LEVEL 0.999
 
+/*
+ * What EstimatePanel / EstimateRc return when the propensity score separates
+ * the groups on the control side (a fitted probability of 0: no estimate of
+ * the score exists, and did's overlap check would not catch it): an error.
+ * Separation on the treated side (a probability of 1) makes the cell NULL,
+ * as did's overlap check does.
+ */
+#define CELL_SEPARATED ((scomm_did_cell_status) -1)
+
 /* scalars of a cell, after the 10 vectors */
 #define SC(par, k) ((par) + 10 * (k))
 
@@ -478,7 +487,7 @@ EstimatePanel(const scomm_did_attgt *a, Sample *S, double *par, double *att,
 	{
 		st = FitPscore(S, gamma, bad);
 		if (st == SCOMM_ENOCONV)
-			return SCOMM_DID_CELL_OVERLAP;	/* caller: separation error */
+			return *bad >= 0 && S->p[*bad] > 0.5 ? SCOMM_DID_CELL_OVERLAP : CELL_SEPARATED;
 		if (st != SCOMM_OK)
 			return SCOMM_DID_CELL_SINGULAR;
 	}
@@ -723,7 +732,7 @@ EstimateRc(const scomm_did_attgt *a, Sample *S, double *par, double *att,
 	{
 		st = FitPscore(S, gamma, bad);
 		if (st == SCOMM_ENOCONV)
-			return SCOMM_DID_CELL_OVERLAP;
+			return *bad >= 0 && S->p[*bad] > 0.5 ? SCOMM_DID_CELL_OVERLAP : CELL_SEPARATED;
 		if (st != SCOMM_OK)
 			return SCOMM_DID_CELL_SINGULAR;
 	}
@@ -1246,12 +1255,14 @@ did_estimate_cells(scomm_did_attgt *a, scomm_did_diag *diag)
 			continue;
 		c->status = rc ? EstimateRc(a, &S, par, &att, &bad) :
 			EstimatePanel(a, &S, par, &att, &bad);
-		if (c->status == SCOMM_DID_CELL_OVERLAP)
+		if (c->status == CELL_SEPARATED)
 		{
 			SeparationDiag(a, c, &S, bad, diag);
 			st = SCOMM_EINVAL;
 			break;
 		}
+		if (c->status == SCOMM_DID_CELL_OVERLAP)
+			c->bad_unit = bad >= 0 ? a->unit_id[S.unit[bad]] : 0;
 		SC(par, k)[rc ? R_WMEAN : 4] = S.wmean;
 		if (c->status == SCOMM_DID_CELL_OK)
 		{

@@ -47,6 +47,16 @@ got=$(printf '%s\n' "$out" | awk -F'|' '/^Event study/ { f = 1; next } f && /^$/
 expect "event times of the DiD event study" "-5 -4 -3 -2 -1 0 1 2 3 4" "$got"
 got=$(printf '%s\n' "$out" | grep -c "^ group-time ATT\|^ two-way fixed effects\|^ naive: mean after" || true)
 expect "overall estimates printed" 3 "$got"
+# the analysis as S-Comm studies run it: the 1.0 analysis uses the counties seen
+# every year, unbalanced => 'keep' every county with data (both from the panel table)
+with_data=$(printf '%s\n' "$out" | awk -F'|' '/counties_with_data/ { getline; getline; gsub(/ /, "", $1); print $1; exit }')
+every_year=$(printf '%s\n' "$out" | awk -F'|' '/counties_with_data/ { getline; getline; gsub(/ /, "", $2); print $2; exit }')
+expect "1.0 analysis: counties observed every year" "$every_year" "$(cell 6 '^1\.0:')"
+expect "unbalanced => keep: every county with data" "$with_data" "$(cell 6 '^keepthecounties')"
+expect "variants of the analysis printed" 7 "$(printf '%s\n' "$out" | awk -F'|' 'NF == 6 && $2 ~ /^ *[0-9]+ *$/ && $1 ~ /(1\.0:|keep the|\+ |the same with)/' | wc -l)"
+expect "stored event study: overall and event times -5 .. 4" "11 -5 4" \
+	"$(psql -X -At -F' ' -d $db -c "SELECT count(*), min(label), max(label) FROM scomm_data.did_event_study")"
+[ -s "$root/out/event_study.png" ] || { echo "  no out/event_study.png"; fail=1; }
 # the latent class step (50_classes.sql): one class per county, the chosen model's
 # classes numbered from 1, posteriors in (0, 1] and at least 1/classes (the largest)
 chosen=$(printf '%s\n' "$out" | awk -F'|' '/lowest BIC/ { gsub(/ /, "", $1); print $1 }')
