@@ -68,11 +68,12 @@ if [ ! -s "$work/es.dat" ]; then
 fi
 awk '$1 < 0' "$work/es.dat" >"$work/pre.dat"
 awk '$1 >= 0' "$work/es.dat" >"$work/post.dat"
-title=$(printf '%s' "$es_title" | sed "s/'/''/g")
+# the title wrapped at 100 characters, as a double-quoted gnuplot string
+title=$(printf '%s' "$es_title" | sed 's/[\\"]//g' | fold -s -w 100 | sed 's/ *$//' | awk 'NR > 1 { printf "\\n" } { printf "%s", $0 }')
 {
 	echo "set terminal pngcairo size 1200,700 font 'DejaVu Sans,11' noenhanced"
 	echo "set output '$png'"
-	echo "set title '$title' font ',13'"
+	echo "set title \"$title\" font ',13'"
 	echo "set xlabel 'event time (periods since treatment; 0 = first treated period)'"
 	echo "set ylabel 'average treatment effect'"
 	echo "set grid ytics lc rgb '#dddddd'"

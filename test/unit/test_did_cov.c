@@ -323,6 +323,179 @@ CheckConfig(int method, int control, int weighted)
 	scomm_did_panel_free(p);
 }
 
+/* Clusters: the analytic SE from a cell's IF summed by cluster, computed here. */
+static void
+TestClusters(void)
+{
+	scomm_did_panel *p = Panel(1, 37, SCOMM_DID_UNBALANCED_DROP, SCOMM_DID_SAMPLING_PANEL, 0);
+	scomm_did_options opt = {SCOMM_DID_NEVER_TREATED, SCOMM_DID_BASE_VARYING, 0, 0.05,
+	SCOMM_DID_METHOD_DR, SCOMM_DID_SE_CLUSTER};
+	scomm_did_attgt *a = NULL;
+	scomm_did_linear *lin = NULL;
+	scomm_did_agg *g = NULL;
+	scomm_did_boot *b = NULL;
+	double	   *ifv,
+				sums[37],
+				ss = 0.0;
+	int			k,
+				i;
+
+	tap_ok(p != NULL && scomm_did_att_gt(p, &opt, &a, NULL) == SCOMM_OK, "clusters: att_gt");
+	if (a == NULL)
+		return;
+	tap_ok(a->n_clusters == 37, "clusters: 37 clusters");
+	scomm_did_cell_linears(a, &lin, &k);
+	ifv = calloc(a->n, sizeof(double));
+	scomm_did_linear_if(a, &lin[0], ifv);
+	memset(sums, 0, sizeof(sums));
+	for (i = 0; i < a->n; i++)
+		sums[a->unit_id[i] % 37] += ifv[i];
+	for (i = 0; i < 37; i++)
+		ss += sums[i] * sums[i];
+	tap_rclose(a->cells[0].se, sqrt(ss) / a->n, 1e-10,
+			   "clusters: SE = sqrt(sum_c (sum_{i in c} IF_i)^2) / n");
+	tap_ok(scomm_did_aggte(a, SCOMM_DID_AGG_DYNAMIC, &g) == SCOMM_OK, "clusters: event study");
+	tap_ok(scomm_did_mboot(a, g->lin, g->n_terms, 1999, 7, 0.05, &b) == SCOMM_OK,
+		   "clusters: bootstrap with one multiplier per cluster");
+	for (i = 0; b != NULL && i < g->n_terms; i++)
+		tap_ok(fabs(b->se[i] / g->terms[i].se - 1) < 0.25, "  bootstrap SE near the analytic one");
+	scomm_did_boot_free(b);
+	scomm_did_agg_free(g);
+	scomm_did_linears_free(lin, k);
+	free(ifv);
+	scomm_did_attgt_free(a);
+	scomm_did_panel_free(p);
+}
+
+/* Kept incomplete units: the rc estimator equals the four means by hand. */
+static void
+TestKeep(void)
+{
+	scomm_did_collector *c = scomm_did_collector_create();
+	scomm_did_panel *p = NULL;
+	scomm_did_options opt = {SCOMM_DID_NEVER_TREATED, SCOMM_DID_BASE_VARYING, 0, 0.05,
+	SCOMM_DID_METHOD_DR, SCOMM_DID_SE_UNIT};
+	scomm_did_attgt *a = NULL;
+	double		sum[4] = {0},
+				cnt[4] = {0};
+	int			i,
+				k,
+				holes = 0;
+
+	for (i = 0; i < n_rows; i++)
+	{
+		const Row  *r = &rows[i];
+
+		if (r->id % 9 == 0 && r->year == 2006)
+		{
+			holes++;
+			continue;
+		}
+		scomm_did_collector_add(c, r->id, r->year, r->first == 0 ? SCOMM_DID_NEVER : r->first,
+								r->lemp, NULL);
+		/* cell (2007, 2007): base 2006; treated 2007 and never treated */
+		if ((r->year == 2007 || r->year == 2006) && (r->first == 2007 || r->first == 0))
+		{
+			int			j = (r->first == 2007 ? 2 : 0) + (r->year == 2007);
+
+			sum[j] += r->lemp;
+			cnt[j] += 1;
+		}
+	}
+	tap_ok(scomm_did_panel_finalize_ex(c, SCOMM_DID_UNBALANCED_KEEP, SCOMM_DID_SAMPLING_PANEL,
+									   &p, NULL) == SCOMM_OK && p->n_units == 500 &&
+		   p->n_incomplete == holes, "keep: 500 units, those missing 2006 incomplete");
+	tap_ok(scomm_did_att_gt(p, &opt, &a, NULL) == SCOMM_OK && a->kind == SCOMM_DID_KIND_RC,
+		   "keep: the repeated cross-section estimators");
+	for (k = 0; a != NULL && k < a->n_cells; k++)
+		if (a->cells[k].group == 2007 && a->cells[k].period == 2007)
+			tap_close(a->cells[k].att,
+					  (sum[3] / cnt[3] - sum[2] / cnt[2]) - (sum[1] / cnt[1] - sum[0] / cnt[0]),
+					  1e-12, "keep: ATT(2007,2007) is the difference of the four means");
+	scomm_did_attgt_free(a);
+	scomm_did_panel_free(p);
+	scomm_did_collector_free(c);
+}
+
+/* The errors for weights, clusters and covariates name the unit. */
+static void
+TestErrors(void)
+{
+	scomm_did_collector *c;
+	scomm_did_panel *p = NULL;
+	scomm_did_diag d;
+	double		x[2] = {1, 2},
+				bad = NAN;
+
+	c = scomm_did_collector_create();
+	scomm_did_collector_add_ex(c, 1, 2004, 2005, 1.0, 2.0, 5, x, 2, NULL);
+	tap_ok(scomm_did_collector_add_ex(c, 2, 2004, 2005, 1.0, 2.0, 5, x, 1, &d) == SCOMM_EINVAL &&
+		   d.code == SCOMM_DID_ERR_COVARIATES && d.unit == 2, "another number of covariates: unit 2");
+	tap_ok(scomm_did_collector_add_ex(c, 3, 2004, 2005, 1.0, -1.0, 5, x, 2, &d) == SCOMM_EINVAL &&
+		   d.code == SCOMM_DID_ERR_WEIGHT && d.unit == 3, "a negative weight: unit 3");
+	tap_ok(scomm_did_collector_add_ex(c, 4, 2004, 2005, 1.0, 1.0, 5, &bad, 1, &d) == SCOMM_EINVAL,
+		   "a covariate that is not finite");
+	scomm_did_collector_add_ex(c, 1, 2005, 2005, 1.0, 3.0, 5, x, 2, NULL);
+	tap_ok(scomm_did_panel_finalize_ex(c, SCOMM_DID_UNBALANCED_DROP, SCOMM_DID_SAMPLING_PANEL,
+									   &p, &d) == SCOMM_EINVAL && d.code == SCOMM_DID_ERR_WEIGHT &&
+		   d.unit == 1, "a weight that changes within unit 1");
+	scomm_did_collector_free(c);
+
+	c = scomm_did_collector_create();
+	scomm_did_collector_add_ex(c, 1, 2004, 2005, 1.0, NAN, 5, NULL, 0, NULL);
+	scomm_did_collector_add_ex(c, 1, 2005, 2005, 1.0, NAN, 6, NULL, 0, NULL);
+	tap_ok(scomm_did_panel_finalize_ex(c, SCOMM_DID_UNBALANCED_DROP, SCOMM_DID_SAMPLING_PANEL,
+									   &p, &d) == SCOMM_EINVAL && d.code == SCOMM_DID_ERR_CLUSTER &&
+		   d.unit == 1, "a cluster that changes within unit 1");
+	tap_ok(scomm_did_panel_finalize_ex(c, SCOMM_DID_UNBALANCED_DROP, SCOMM_DID_SAMPLING_CROSS_SECTION,
+									   &p, &d) == SCOMM_OK && p->n_units == 2,
+		   "cross sections: every row its own unit");
+	scomm_did_panel_free(p);
+	scomm_did_collector_free(c);
+
+	c = scomm_did_collector_create();
+	scomm_did_collector_add_ex(c, 1, 2004, 2005, 1.0, 1.0, SCOMM_DID_NO_CLUSTER, NULL, 0, NULL);
+	scomm_did_collector_add_ex(c, 2, 2004, 2005, 1.0, NAN, SCOMM_DID_NO_CLUSTER, NULL, 0, NULL);
+	tap_ok(scomm_did_panel_finalize_ex(c, SCOMM_DID_UNBALANCED_DROP, SCOMM_DID_SAMPLING_PANEL,
+									   &p, &d) == SCOMM_EINVAL && d.code == SCOMM_DID_ERR_WEIGHT &&
+		   d.unit == 2, "a NULL weight among weights: unit 2");
+	scomm_did_collector_free(c);
+}
+
+/* Format version 2 round trips; a collector without content writes version 1. */
+static void
+TestCodec(void)
+{
+	scomm_did_collector *c = scomm_did_collector_create(),
+			   *back = NULL;
+	unsigned char *bin = NULL;
+	char	   *text = NULL,
+			   *text2 = NULL;
+	size_t		len = 0;
+	double		x[2] = {0.1, -2.5e-300};
+
+	scomm_did_collector_add_ex(c, 7, 2004, 2006, 1.5, 2.25, 31, x, 2, NULL);
+	scomm_did_collector_add_ex(c, -3, 2005, SCOMM_DID_NEVER, -0.0, NAN, SCOMM_DID_NO_CLUSTER, x, 2, NULL);
+	scomm_did_collector_sort(c);
+	tap_ok(scomm_did_encode_binary(c, &bin, &len) == SCOMM_OK && len == 20 + 2 * (40 + 16) &&
+		   bin[5] == 2, "binary version 2, 56 bytes per row");
+	tap_ok(scomm_did_decode_binary(bin, len, &back) == SCOMM_OK && back->n_rows == 2 &&
+		   back->n_cov == 2 && back->cov[1] == x[1] && isnan(back->weight[0]) &&
+		   back->cluster[1] == 31, "binary version 2 round trip");
+	tap_ok(scomm_did_decode_binary(bin, len - 1, &back) == SCOMM_ECORRUPT, "truncated: corrupt");
+	tap_ok(scomm_did_encode_text(c, &text) == SCOMM_OK &&
+		   strncmp(text, "did_panel:2:2:2;", 16) == 0, "text version 2");
+	tap_ok(scomm_did_decode_text(text, &back) == SCOMM_OK &&
+		   scomm_did_encode_text(back, &text2) == SCOMM_OK && strcmp(text, text2) == 0,
+		   "text version 2 round trip");
+	scomm_did_collector_free(c);
+	c = scomm_did_collector_create();
+	scomm_did_collector_add_ex(c, 7, 2004, 2006, 1.5, NAN, SCOMM_DID_NO_CLUSTER, NULL, 0, NULL);
+	tap_ok(scomm_did_encode_binary(c, &bin, &len) == SCOMM_OK && len == 16 + 24 && bin[5] == 1,
+		   "no weight, cluster or covariate: version 1");
+	scomm_did_collector_free(c);
+}
+
 int
 main(void)
 {
@@ -339,5 +512,9 @@ main(void)
 		for (c = 0; c < 2; c++)
 			for (m = 0; m < 3; m++)
 				CheckConfig(m, c, w);
+	TestClusters();
+	TestKeep();
+	TestErrors();
+	TestCodec();
 	return tap_done();
 }
