@@ -467,8 +467,10 @@ static void
 TestCodec(void)
 {
 	scomm_did_collector *c = scomm_did_collector_create(),
-			   *back = NULL;
-	unsigned char *bin = NULL;
+			   *back = NULL,
+			   *back2 = NULL;
+	unsigned char *bin = NULL,
+			   *bin1 = NULL;
 	char	   *text = NULL,
 			   *text2 = NULL;
 	size_t		len = 0;
@@ -482,18 +484,25 @@ TestCodec(void)
 	tap_ok(scomm_did_decode_binary(bin, len, &back) == SCOMM_OK && back->n_rows == 2 &&
 		   back->n_cov == 2 && back->cov[1] == x[1] && isnan(back->weight[0]) &&
 		   back->cluster[1] == 31, "binary version 2 round trip");
-	tap_ok(scomm_did_decode_binary(bin, len - 1, &back) == SCOMM_ECORRUPT, "truncated: corrupt");
+	tap_ok(scomm_did_decode_binary(bin, len - 1, &back2) == SCOMM_ECORRUPT, "truncated: corrupt");
+	scomm_did_collector_free(back);
+	back = NULL;
 	tap_ok(scomm_did_encode_text(c, &text) == SCOMM_OK &&
 		   strncmp(text, "did_panel:2:2:2;", 16) == 0, "text version 2");
 	tap_ok(scomm_did_decode_text(text, &back) == SCOMM_OK &&
 		   scomm_did_encode_text(back, &text2) == SCOMM_OK && strcmp(text, text2) == 0,
 		   "text version 2 round trip");
+	scomm_did_collector_free(back);
 	scomm_did_collector_free(c);
 	c = scomm_did_collector_create();
 	scomm_did_collector_add_ex(c, 7, 2004, 2006, 1.5, NAN, SCOMM_DID_NO_CLUSTER, NULL, 0, NULL);
-	tap_ok(scomm_did_encode_binary(c, &bin, &len) == SCOMM_OK && len == 16 + 24 && bin[5] == 1,
+	tap_ok(scomm_did_encode_binary(c, &bin1, &len) == SCOMM_OK && len == 16 + 24 && bin1[5] == 1,
 		   "no weight, cluster or covariate: version 1");
 	scomm_did_collector_free(c);
+	scomm_core_free(bin);
+	scomm_core_free(bin1);
+	scomm_core_free(text);
+	scomm_core_free(text2);
 }
 
 int
