@@ -499,6 +499,8 @@ FitAttGt(Datum panel, const scomm_did_options *opt, scomm_did_unbalanced ub,
 									  ALLOCSET_DEFAULT_SIZES);
 		old = MemoryContextSwitchTo(f.cxt);
 		f.panel = FinalizeQuiet(panel, ub, sampling, what);
+		/* what finalize did comes first, also when the estimation fails */
+		PanelNotices(f.panel, what);
 		memset(&diag, 0, sizeof(diag));
 		st = scomm_did_att_gt(f.panel, opt, &f.attgt, &diag);
 		MemoryContextSwitchTo(old);
@@ -507,7 +509,8 @@ FitAttGt(Datum panel, const scomm_did_options *opt, scomm_did_unbalanced ub,
 		if (flat != NULL)
 			CacheStore(&key, &f);
 	}
-	PanelNotices(f.panel, what);
+	if (hit != NULL)
+		PanelNotices(f.panel, what);
 	if (f.attgt->flags & SCOMM_DID_FLAG_LATE_AS_NEVER)
 		ereport(NOTICE,
 				(errmsg("%s: units first treated after the last period are counted as never treated", what)));
