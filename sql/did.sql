@@ -234,7 +234,7 @@ SELECT pg_temp.error($q$SELECT * FROM att_gt((SELECT panel FROM mp), anticipatio
 SELECT pg_temp.error($q$SELECT * FROM att_gt((SELECT panel FROM mp), alpha => 0)$q$);
 SELECT pg_temp.error($q$SELECT * FROM att_gt((SELECT panel FROM mp), alpha => 'NaN')$q$);
 SELECT pg_temp.error($q$SELECT * FROM att_gt((SELECT panel FROM mp), bootstrap => 1)$q$);
-SELECT pg_temp.error($q$SELECT * FROM att_gt((SELECT panel FROM mp), unbalanced => 'keep')$q$);
+SELECT pg_temp.error($q$SELECT * FROM att_gt((SELECT panel FROM mp), unbalanced => 'fill')$q$);
 SELECT pg_temp.error($q$SELECT * FROM att_aggregate((SELECT panel FROM mp), 'cohort')$q$);
 SELECT pg_temp.error($q$SELECT * FROM att_aggregate((SELECT panel FROM mp), bootstrap => -5)$q$);
 SELECT pg_temp.error($q$SELECT * FROM pretest((SELECT panel FROM mp), leads => 0)$q$);

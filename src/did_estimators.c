@@ -13,6 +13,9 @@
 #include "access/htup_details.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "common/hashfn.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
@@ -80,9 +83,25 @@ ParseBase(text *t)
 	return SCOMM_DID_BASE_VARYING;
 }
 
-/* unbalanced => true when incomplete units are an error, false to drop them */
-static bool
+/* unbalanced => what finalize does with units not observed in every period */
+static scomm_did_unbalanced
 ParseUnbalanced(text *t)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (OptionIs(s, "drop"))
+		return SCOMM_DID_UNBALANCED_DROP;
+	if (OptionIs(s, "error"))
+		return SCOMM_DID_UNBALANCED_ERROR;
+	if (OptionIs(s, "keep"))
+		return SCOMM_DID_UNBALANCED_KEEP;
+	BadOption("unbalanced-panel rule", s, "drop, error and keep");
+	return SCOMM_DID_UNBALANCED_DROP;
+}
+
+/* unbalanced for the two-way fixed effects, which need a balanced panel */
+static bool
+ParseTwfeUnbalanced(text *t)
 {
 	char	   *s = text_to_cstring(t);
 
@@ -90,8 +109,49 @@ ParseUnbalanced(text *t)
 		return false;
 	if (OptionIs(s, "error"))
 		return true;
-	BadOption("unbalanced-panel rule", s, "drop and error");
+	BadOption("unbalanced-panel rule", s, "drop and error (the two-way fixed-effects regressions need a balanced panel)");
 	return false;
+}
+
+static scomm_did_method
+ParseMethod(text *t)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (OptionIs(s, "dr"))
+		return SCOMM_DID_METHOD_DR;
+	if (OptionIs(s, "ipw"))
+		return SCOMM_DID_METHOD_IPW;
+	if (OptionIs(s, "reg"))
+		return SCOMM_DID_METHOD_REG;
+	BadOption("method", s, "dr (doubly robust), ipw (inverse probability weighting) and reg (outcome regression)");
+	return SCOMM_DID_METHOD_DR;
+}
+
+static scomm_did_se_level
+ParseCluster(text *t)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (OptionIs(s, "unit"))
+		return SCOMM_DID_SE_UNIT;
+	if (OptionIs(s, "cluster"))
+		return SCOMM_DID_SE_CLUSTER;
+	BadOption("cluster level", s, "unit and cluster");
+	return SCOMM_DID_SE_UNIT;
+}
+
+static scomm_did_sampling
+ParseSampling(text *t)
+{
+	char	   *s = text_to_cstring(t);
+
+	if (OptionIs(s, "panel"))
+		return SCOMM_DID_SAMPLING_PANEL;
+	if (OptionIs(s, "crosssection"))
+		return SCOMM_DID_SAMPLING_CROSS_SECTION;
+	BadOption("sampling", s, "panel and cross_section");
+	return SCOMM_DID_SAMPLING_PANEL;
 }
 
 static const char *const AggKindNames[] = {"simple", "dynamic", "group", "calendar"};
@@ -146,7 +206,7 @@ static void
 DidError(scomm_status st, const scomm_did_diag *diag, const char *what)
 {
 	ScommRaiseCommon(st, what);
-	if (st == SCOMM_ESINGULAR)
+	if (st == SCOMM_ESINGULAR && (diag == NULL || diag->code == SCOMM_DID_ERR_NONE))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_EXCEPTION),
 				 errmsg("%s: the design is singular", what),
@@ -155,14 +215,38 @@ DidError(scomm_status st, const scomm_did_diag *diag, const char *what)
 	if (diag != NULL && diag->code != SCOMM_DID_ERR_NONE)
 	{
 		int			code = ERRCODE_INVALID_PARAMETER_VALUE;
+		const char *hint = NULL;
 
-		if (diag->code == SCOMM_DID_ERR_DUPLICATE)
-			code = ERRCODE_CARDINALITY_VIOLATION;
+		switch (diag->code)
+		{
+			case SCOMM_DID_ERR_DUPLICATE:
+				code = ERRCODE_CARDINALITY_VIOLATION;
+				break;
+			case SCOMM_DID_ERR_UNBALANCED:
+				hint = "Use unbalanced => 'drop' to leave out incomplete units, or 'keep' to keep them.";
+				break;
+			case SCOMM_DID_ERR_WEIGHT:
+				hint = "A unit's weight (e.g. its population in a base year) is the same in all its rows; NULL in every row means 1.";
+				break;
+			case SCOMM_DID_ERR_CLUSTER:
+				hint = "A unit belongs to one cluster (e.g. its state) in all its rows; NULL in every row means none.";
+				break;
+			case SCOMM_DID_ERR_COLLINEAR:
+				code = ERRCODE_DATA_EXCEPTION;
+				hint = "Leave that covariate out: the intercept and the other covariates already carry it.";
+				break;
+			case SCOMM_DID_ERR_SEPARATION:
+				code = ERRCODE_DATA_EXCEPTION;
+				hint = "A covariate predicts treatment perfectly in this comparison, so the propensity score does not exist: "
+					"leave it out or coarsen it, or use method => 'reg'.";
+				break;
+			default:
+				break;
+		}
 		ereport(ERROR,
 				(errcode(code),
 				 errmsg("%s: %s", what, diag->message),
-				 diag->code == SCOMM_DID_ERR_UNBALANCED ?
-				 errhint("Use unbalanced => 'drop' to leave out incomplete units.") : 0));
+				 hint ? errhint("%s", hint) : 0));
 	}
 	ScommRaiseStatus(st, what);
 }
@@ -173,6 +257,8 @@ typedef struct DidFit
 {
 	scomm_did_panel *panel;
 	scomm_did_attgt *attgt;
+	MemoryContext cxt;			/* holds both; NULL: they were palloc'd */
+	bool		cached;			/* cxt belongs to the cache */
 } DidFit;
 
 /*
@@ -191,13 +277,18 @@ CheckPanelRange(const scomm_did_panel *p, const char *what)
 	int			i;
 
 	for (k = 0; k < n; k++)
-		ss += p->y[k] * p->y[k];
+		if (!isnan(p->y[k]))	/* NaN: a kept unit not observed then */
+			ss += p->y[k] * p->y[k];
+	if (p->cov != NULL)
+		for (k = 0; k < n * p->n_cov; k++)
+			if (!isnan(p->cov[k]))
+				ss += p->cov[k] * p->cov[k];
 	if (!isfinite(ss))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("%s: the outcomes are too large in magnitude for double precision", what),
-				 errdetail("Their squares, which the standard errors need, overflow."),
-				 errhint("Rescale the outcome (e.g. thousands instead of units).")));
+				 errmsg("%s: the outcomes or covariates are too large in magnitude for double precision", what),
+				 errdetail("Their squares, which the fits and standard errors need, overflow."),
+				 errhint("Rescale them (e.g. thousands instead of units).")));
 	for (i = 0; i < p->n_units; i++)
 		if (p->first_period[i] != SCOMM_DID_NEVER)
 		{
@@ -213,9 +304,136 @@ CheckPanelRange(const scomm_did_panel *p, const char *what)
 				 errhint("Number the periods from a nearby origin, e.g. year - 2000 or period_of(at, 'month').")));
 }
 
+/*
+ * A cache of the last fits in this backend.  att_gt and the aggregations
+ * are IMMUTABLE functions of the panel's bytes and the options, and a query
+ * that asks for att_gt and four aggregations of one panel (as an analysis
+ * does, and as R's aggte reuses one att_gt) would otherwise estimate every
+ * group-time cell five times.  The key is two 64-bit hashes of the panel's
+ * bytes, its length and every option; a fit is kept in its own memory
+ * context under TopMemoryContext, at most FIT_CACHE_SIZE fits of at most
+ * FIT_CACHE_MAX_BYTES each, the least recently used evicted first.
+ */
+#define FIT_CACHE_SIZE 2
+#define FIT_CACHE_MAX_BYTES ((Size) 256 * 1024 * 1024)
+
+typedef struct FitKey
+{
+	uint64		h1,
+				h2;
+	Size		len;
+	scomm_did_options opt;
+	scomm_did_unbalanced ub;
+	scomm_did_sampling sampling;
+} FitKey;
+
+typedef struct FitEntry
+{
+	bool		used;
+	uint64		tick;
+	FitKey		key;
+	MemoryContext cxt;
+	scomm_did_panel *panel;
+	scomm_did_attgt *attgt;
+} FitEntry;
+
+static FitEntry fit_cache[FIT_CACHE_SIZE];
+static uint64 fit_tick;
+static bool fit_cache_on = true;
+
+/* Turning the cache off empties it (the fits' memory goes back at once). */
+static void
+FitCacheAssign(bool newval, void *extra)
+{
+	int			i;
+
+	if (newval)
+		return;
+	for (i = 0; i < FIT_CACHE_SIZE; i++)
+		if (fit_cache[i].used)
+		{
+			MemoryContextDelete(fit_cache[i].cxt);
+			fit_cache[i].used = false;
+		}
+}
+
+void
+DidDefineSettings(void)
+{
+	DefineCustomBoolVariable("scomm.did_fit_cache",
+							 "Keep the last group-time fits of this session for the next call on the same panel.",
+							 "Off: every att_gt, att_aggregate and pretest call estimates its cells anew, and the kept fits are freed.",
+							 &fit_cache_on, true, PGC_USERSET, 0, NULL, FitCacheAssign, NULL);
+}
+
+/* The key of a flat panel and the options (zero-filled so memcmp works). */
+static void
+MakeKey(FitKey *k, struct varlena *v, const scomm_did_options *opt,
+		scomm_did_unbalanced ub, scomm_did_sampling sampling)
+{
+	const unsigned char *data = (const unsigned char *) VARDATA_ANY(v);
+	int			len = VARSIZE_ANY_EXHDR(v);
+
+	memset(k, 0, sizeof(*k));
+	k->h1 = hash_bytes_extended(data, len, UINT64CONST(0x5343444944303031));
+	k->h2 = hash_bytes_extended(data, len, UINT64CONST(0x0123456789abcdef));
+	k->len = len;
+	k->opt.control = opt->control;
+	k->opt.base_period = opt->base_period;
+	k->opt.anticipation = opt->anticipation;
+	k->opt.alpha = opt->alpha;
+	k->opt.method = opt->method;
+	k->opt.se_level = opt->se_level;
+	k->ub = ub;
+	k->sampling = sampling;
+}
+
+static FitEntry *
+CacheFind(const FitKey *k)
+{
+	int			i;
+
+	for (i = 0; i < FIT_CACHE_SIZE; i++)
+		if (fit_cache[i].used && memcmp(&fit_cache[i].key, k, sizeof(*k)) == 0)
+		{
+			fit_cache[i].tick = ++fit_tick;
+			return &fit_cache[i];
+		}
+	return NULL;
+}
+
+/* Keep a fresh fit (its context moves under TopMemoryContext). */
+static void
+CacheStore(const FitKey *k, DidFit *f)
+{
+	FitEntry   *e = &fit_cache[0];
+	int			i;
+
+	if (MemoryContextMemAllocated(f->cxt, true) > FIT_CACHE_MAX_BYTES)
+		return;
+	for (i = 0; i < FIT_CACHE_SIZE; i++)
+		if (!fit_cache[i].used || fit_cache[i].tick < e->tick)
+		{
+			e = &fit_cache[i];
+			if (!e->used)
+				break;
+		}
+	if (e->used)
+		MemoryContextDelete(e->cxt);
+	MemoryContextSetParent(f->cxt, TopMemoryContext);
+	e->used = true;
+	e->tick = ++fit_tick;
+	e->key = *k;
+	e->cxt = f->cxt;
+	e->panel = f->panel;
+	e->attgt = f->attgt;
+	f->cached = true;
+}
+
 /* Finalize a panel, with a NOTICE for dropped incomplete units. */
 static scomm_did_panel *
-FinalizePanel(Datum panel, bool strict, const char *what)
+FinalizeQuiet(Datum panel, scomm_did_unbalanced ub, scomm_did_sampling sampling,
+			  const char *what)
 {
 	scomm_did_collector *rows = DidPanelRows(panel);
 	scomm_did_panel *p = NULL;
@@ -223,17 +441,45 @@ FinalizePanel(Datum panel, bool strict, const char *what)
 	scomm_status st;
 
 	memset(&diag, 0, sizeof(diag));
-	st = scomm_did_panel_finalize(rows, strict ? 1 : 0, &p, &diag);
+	st = scomm_did_panel_finalize_ex(rows, ub, sampling, &p, &diag);
 	scomm_did_collector_free(rows);
 	if (st != SCOMM_OK)
 		DidError(st, &diag, what);
 	CheckPanelRange(p, what);
+	return p;
+}
+
+/* What finalize did with incomplete units, as NOTICEs. */
+static void
+PanelNotices(const scomm_did_panel *p, const char *what)
+{
+	if (p->n_incomplete > 0)
+		ereport(NOTICE,
+				(errmsg("%s: %d of %d units are not observed in every period and are kept",
+						what, p->n_incomplete, p->n_units),
+				 errdetail("Every comparison uses the rows of the two periods it compares, with the repeated cross-section estimators and influence functions summed by unit, as R's did with allow_unbalanced_panel = TRUE.")));
 	if (p->n_dropped_unbalanced > 0)
 		ereport(NOTICE,
 				(errmsg("%s: %d of %d units are not observed in every period and were left out",
 						what, p->n_dropped_unbalanced, p->n_dropped_unbalanced + p->n_units),
-				 errhint("Use unbalanced => 'error' to stop at the first incomplete unit instead.")));
+				 errhint("Use unbalanced => 'keep' to keep them, or 'error' to stop at the first incomplete unit instead.")));
+}
+
+static scomm_did_panel *
+FinalizePanelEx(Datum panel, scomm_did_unbalanced ub, scomm_did_sampling sampling,
+				const char *what)
+{
+	scomm_did_panel *p = FinalizeQuiet(panel, ub, sampling, what);
+
+	PanelNotices(p, what);
 	return p;
+}
+
+static scomm_did_panel *
+FinalizePanel(Datum panel, bool strict, const char *what)
+{
+	return FinalizePanelEx(panel, strict ? SCOMM_DID_UNBALANCED_ERROR : SCOMM_DID_UNBALANCED_DROP,
+						   SCOMM_DID_SAMPLING_PANEL, what);
 }
 
 /* The latest cohort that did pre-processing keeps, for the NOTICE. */
@@ -256,19 +502,57 @@ LastCohort(const scomm_did_panel *p, int anticipation)
 
 /* ATT(g,t) of a panel, with the NOTICEs did would print as warnings. */
 static DidFit
-FitAttGt(Datum panel, const scomm_did_options *opt, bool strict, const char *what)
+FitAttGt(Datum panel, const scomm_did_options *opt, scomm_did_unbalanced ub,
+		 scomm_did_sampling sampling, const char *what)
 {
 	DidFit		f;
 	scomm_did_diag diag;
 	scomm_status st;
 	int			k,
-				nulls = 0;
+				nulls = 0,
+				overlap = 0,
+				singular = 0;
+	int64		overlap_unit = 0;
+	struct varlena *flat = NULL;
+	FitKey		key;
+	FitEntry   *hit = NULL;
 
-	f.panel = FinalizePanel(panel, strict, what);
-	memset(&diag, 0, sizeof(diag));
-	st = scomm_did_att_gt(f.panel, opt, &f.attgt, &diag);
-	if (st != SCOMM_OK)
-		DidError(st, &diag, what);
+	memset(&f, 0, sizeof(f));
+	if (fit_cache_on && !VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(panel)))
+	{
+		flat = PG_DETOAST_DATUM_PACKED(panel);
+		MakeKey(&key, flat, opt, ub, sampling);
+		hit = CacheFind(&key);
+		panel = PointerGetDatum(flat);
+	}
+	if (hit != NULL)
+	{
+		f.panel = hit->panel;
+		f.attgt = hit->attgt;
+		f.cxt = hit->cxt;
+		f.cached = true;
+	}
+	else
+	{
+		MemoryContext old;
+
+		/* a child of the current context until it is cached: errors free it */
+		f.cxt = AllocSetContextCreate(CurrentMemoryContext, "scomm did fit",
+									  ALLOCSET_DEFAULT_SIZES);
+		old = MemoryContextSwitchTo(f.cxt);
+		f.panel = FinalizeQuiet(panel, ub, sampling, what);
+		/* what finalize did comes first, also when the estimation fails */
+		PanelNotices(f.panel, what);
+		memset(&diag, 0, sizeof(diag));
+		st = scomm_did_att_gt(f.panel, opt, &f.attgt, &diag);
+		MemoryContextSwitchTo(old);
+		if (st != SCOMM_OK)
+			DidError(st, &diag, what);
+		if (flat != NULL)
+			CacheStore(&key, &f);
+	}
+	if (hit != NULL)
+		PanelNotices(f.panel, what);
 	if (f.attgt->flags & SCOMM_DID_FLAG_LATE_AS_NEVER)
 		ereport(NOTICE,
 				(errmsg("%s: units first treated after the last period are counted as never treated", what)));
@@ -288,33 +572,85 @@ FitAttGt(Datum panel, const scomm_did_options *opt, bool strict, const char *wha
 						   (int64) last - opt->anticipation)));
 	}
 	for (k = 0; k < f.attgt->n_cells; k++)
-		if (f.attgt->cells[k].status == SCOMM_DID_CELL_NO_CONTROL ||
-			f.attgt->cells[k].status == SCOMM_DID_CELL_TRIMMED)
+	{
+		scomm_did_cell_status s = f.attgt->cells[k].status;
+
+		if (s == SCOMM_DID_CELL_NO_CONTROL || s == SCOMM_DID_CELL_TRIMMED)
 			nulls++;
+		else if (s == SCOMM_DID_CELL_OVERLAP)
+		{
+			if (overlap++ == 0)
+				overlap_unit = f.attgt->cells[k].bad_unit;
+		}
+		else if (s == SCOMM_DID_CELL_SINGULAR)
+			singular++;
+	}
 	if (nulls > 0)
 		ereport(NOTICE,
 				(errmsg("%s: %d of %d group-time cells have no usable control units (none, or treated units are 99.5%% or more of the cell); their estimates are NULL",
 						what, nulls, f.attgt->n_cells)));
+	if (overlap > 0)
+		ereport(NOTICE,
+				(errmsg("%s: in %d of %d group-time cells a propensity score reaches 0.999 (unit " INT64_FORMAT " the first); their estimates are NULL",
+						what, overlap, f.attgt->n_cells, overlap_unit),
+				 errdetail("The overlap condition fails there, as R's did warns.")));
+	if (singular > 0)
+		ereport(NOTICE,
+				(errmsg("%s: %d of %d group-time cells have too few units for the covariates; their estimates are NULL",
+						what, singular, f.attgt->n_cells)));
 	return f;
 }
 
 static void
 FreeFit(DidFit *f)
 {
-	scomm_did_attgt_free(f->attgt);
-	scomm_did_panel_free(f->panel);
+	if (f->cached)
+		return;
+	if (f->cxt != NULL)
+		MemoryContextDelete(f->cxt);
+	else
+	{
+		scomm_did_attgt_free(f->attgt);
+		scomm_did_panel_free(f->panel);
+	}
 }
 
+/*
+ * The options; method_arg < 0 or beyond the call's arguments (a 1.0
+ * declaration calling this library) leaves the 1.1 options at their
+ * defaults: dr, by unit, panel.
+ */
 static scomm_did_options
-ReadOptions(FunctionCallInfo fcinfo, int control_arg)
+ReadOptions(FunctionCallInfo fcinfo, int control_arg, int method_arg,
+			scomm_did_sampling *sampling)
 {
 	scomm_did_options opt;
 
+	memset(&opt, 0, sizeof(opt));
 	opt.control = ParseControl(PG_GETARG_TEXT_PP(control_arg));
 	opt.base_period = ParseBase(PG_GETARG_TEXT_PP(control_arg + 1));
 	opt.anticipation = CheckAnticipation(PG_GETARG_INT32(control_arg + 2));
 	opt.alpha = 0.05;
+	*sampling = SCOMM_DID_SAMPLING_PANEL;
+	if (method_arg >= 0 && PG_NARGS() >= method_arg + 3)
+	{
+		opt.method = ParseMethod(PG_GETARG_TEXT_PP(method_arg));
+		opt.se_level = ParseCluster(PG_GETARG_TEXT_PP(method_arg + 1));
+		*sampling = ParseSampling(PG_GETARG_TEXT_PP(method_arg + 2));
+	}
 	return opt;
+}
+
+/* NULL in any of the first n arguments (the function was STRICT in 1.0) */
+static bool
+AnyNullArg(FunctionCallInfo fcinfo, int n)
+{
+	int			i;
+
+	for (i = 0; i < n && i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			return true;
+	return false;
 }
 
 /* a float8 column that is NULL when not finite */
@@ -363,7 +699,8 @@ BandCritical(const scomm_did_boot *b, double z, const char *what)
 
 /*
  * att_gt(panel, control, base_period, anticipation, alpha, bootstrap, seed,
- *        unbalanced): one row per group-time cell.
+ *        unbalanced [, method, cluster, sampling]): one row per group-time
+ * cell.  1.0 declared the first eight arguments (STRICT).
  */
 PG_FUNCTION_INFO_V1(scomm_att_gt);
 Datum
@@ -371,10 +708,11 @@ scomm_att_gt(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const char *what = "att_gt";
-	scomm_did_options opt = ReadOptions(fcinfo, 1);
-	int			draws = CheckBootstrap(PG_GETARG_INT32(5));
-	int64		seed = PG_GETARG_INT64(6);
-	bool		strict = ParseUnbalanced(PG_GETARG_TEXT_PP(7));
+	scomm_did_sampling sampling;
+	scomm_did_options opt;
+	int			draws;
+	int64		seed;
+	scomm_did_unbalanced ub;
 	double		z;
 	double	   *boot_se = NULL;
 	double		crit = 0;
@@ -382,10 +720,16 @@ scomm_att_gt(PG_FUNCTION_ARGS)
 	int			k,
 				used = 0;
 
+	InitMaterializedSRF(fcinfo, 0);
+	if (AnyNullArg(fcinfo, PG_NARGS()))
+		return (Datum) 0;
+	opt = ReadOptions(fcinfo, 1, 8, &sampling);
+	draws = CheckBootstrap(PG_GETARG_INT32(5));
+	seed = PG_GETARG_INT64(6);
+	ub = ParseUnbalanced(PG_GETARG_TEXT_PP(7));
 	opt.alpha = CheckAlpha(PG_GETARG_FLOAT8(4));
 	z = gsl_cdf_ugaussian_Qinv(opt.alpha / 2);
-	InitMaterializedSRF(fcinfo, 0);
-	f = FitAttGt(PG_GETARG_DATUM(0), &opt, strict, what);
+	f = FitAttGt(PG_GETARG_DATUM(0), &opt, ub, sampling, what);
 
 	if (draws > 0)
 	{
@@ -462,10 +806,41 @@ PutAggRow(ReturnSetInfo *rsinfo, scomm_did_agg_type kind, bool has_label,
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
+/* aggte's min_e, max_e, balance_e at arg, arg + 1, arg + 2 (NULL: not given) */
+static scomm_did_agg_options
+ReadAggOptions(FunctionCallInfo fcinfo, int arg)
+{
+	scomm_did_agg_options o;
+
+	memset(&o, 0, sizeof(o));
+	if (PG_NARGS() < arg + 3)
+		return o;
+	if ((o.has_min_e = !PG_ARGISNULL(arg)))
+		o.min_e = PG_GETARG_INT32(arg);
+	if ((o.has_max_e = !PG_ARGISNULL(arg + 1)))
+		o.max_e = PG_GETARG_INT32(arg + 1);
+	if ((o.has_balance_e = !PG_ARGISNULL(arg + 2)))
+	{
+		o.balance_e = PG_GETARG_INT32(arg + 2);
+		if (o.balance_e < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("balance_e must not be negative: %d", o.balance_e),
+					 errhint("balance_e = e keeps the cohorts observed e periods after treatment.")));
+	}
+	if (o.has_min_e && o.has_max_e && o.min_e > o.max_e)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("min_e %d is above max_e %d", o.min_e, o.max_e)));
+	return o;
+}
+
 /*
  * att_aggregate(panel, kind, control, base_period, anticipation, alpha,
- *               bootstrap, seed, unbalanced): the overall row (label NULL)
- * first, then one row per event time, cohort or period.
+ *               bootstrap, seed, unbalanced [, method, cluster, sampling,
+ *               min_e, max_e, balance_e]): the overall row (label NULL)
+ * first, then one row per event time, cohort or period.  1.0 declared the
+ * first nine arguments (STRICT); min_e, max_e and balance_e may be NULL.
  */
 PG_FUNCTION_INFO_V1(scomm_att_aggregate);
 Datum
@@ -473,11 +848,13 @@ scomm_att_aggregate(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const char *what = "att_aggregate";
-	scomm_did_agg_type kind = ParseKind(PG_GETARG_TEXT_PP(1));
-	scomm_did_options opt = ReadOptions(fcinfo, 2);
-	int			draws = CheckBootstrap(PG_GETARG_INT32(6));
-	int64		seed = PG_GETARG_INT64(7);
-	bool		strict = ParseUnbalanced(PG_GETARG_TEXT_PP(8));
+	scomm_did_agg_type kind;
+	scomm_did_sampling sampling;
+	scomm_did_options opt;
+	scomm_did_agg_options aopt;
+	int			draws;
+	int64		seed;
+	scomm_did_unbalanced ub;
 	scomm_did_agg *g = NULL;
 	scomm_status st;
 	DidFit		f;
@@ -487,11 +864,19 @@ scomm_att_aggregate(PG_FUNCTION_ARGS)
 	double	   *term_se;
 	int			k;
 
+	InitMaterializedSRF(fcinfo, 0);
+	if (AnyNullArg(fcinfo, Min(PG_NARGS(), 12)))
+		return (Datum) 0;
+	kind = ParseKind(PG_GETARG_TEXT_PP(1));
+	opt = ReadOptions(fcinfo, 2, 9, &sampling);
+	draws = CheckBootstrap(PG_GETARG_INT32(6));
+	seed = PG_GETARG_INT64(7);
+	ub = ParseUnbalanced(PG_GETARG_TEXT_PP(8));
+	aopt = ReadAggOptions(fcinfo, 12);
 	opt.alpha = CheckAlpha(PG_GETARG_FLOAT8(5));
 	z = gsl_cdf_ugaussian_Qinv(opt.alpha / 2);
-	InitMaterializedSRF(fcinfo, 0);
-	f = FitAttGt(PG_GETARG_DATUM(0), &opt, strict, what);
-	st = scomm_did_aggte(f.attgt, kind, &g);
+	f = FitAttGt(PG_GETARG_DATUM(0), &opt, ub, sampling, what);
+	st = scomm_did_aggte_ex(f.attgt, kind, &aopt, &g);
 	if (st != SCOMM_OK)
 		DidError(st, NULL, what);
 	if (g->n_skipped_cells > 0)
@@ -530,14 +915,18 @@ scomm_att_aggregate(PG_FUNCTION_ARGS)
 
 /* ---- pretest ------------------------------------------------------------ */
 
-/* pretest(panel, control, base_period, anticipation, leads, unbalanced) */
+/*
+ * pretest(panel, control, base_period, anticipation, leads, unbalanced
+ *         [, method, cluster, sampling])
+ */
 PG_FUNCTION_INFO_V1(scomm_pretest);
 Datum
 scomm_pretest(PG_FUNCTION_ARGS)
 {
 	const char *what = "pretest";
 	scomm_did_options opt;
-	bool		strict;
+	scomm_did_sampling sampling;
+	scomm_did_unbalanced ub;
 	int			leads = -1;
 	scomm_did_pretest res;
 	scomm_status st;
@@ -547,10 +936,11 @@ scomm_pretest(PG_FUNCTION_ARGS)
 	DidFit		f;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
-		PG_ARGISNULL(5))
+		PG_ARGISNULL(5) ||
+		(PG_NARGS() >= 9 && (PG_ARGISNULL(6) || PG_ARGISNULL(7) || PG_ARGISNULL(8))))
 		PG_RETURN_NULL();
-	opt = ReadOptions(fcinfo, 1);
-	strict = ParseUnbalanced(PG_GETARG_TEXT_PP(5));
+	opt = ReadOptions(fcinfo, 1, 6, &sampling);
+	ub = ParseUnbalanced(PG_GETARG_TEXT_PP(5));
 	if (!PG_ARGISNULL(4))
 	{
 		leads = PG_GETARG_INT32(4);
@@ -562,7 +952,7 @@ scomm_pretest(PG_FUNCTION_ARGS)
 	}
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	f = FitAttGt(PG_GETARG_DATUM(0), &opt, strict, what);
+	f = FitAttGt(PG_GETARG_DATUM(0), &opt, ub, sampling, what);
 	st = scomm_did_pretest_wald_leads(f.attgt, leads, &res);
 	if (st == SCOMM_EEMPTY)
 		ereport(ERROR,
@@ -594,11 +984,22 @@ TTest(double est, double se, int df, double alpha, double *p, double *crit)
 	*p = (se > 0 && isfinite(se)) ? 2 * gsl_cdf_tdist_Q(fabs(est / se), df) : NAN;
 }
 
+/*
+ * The balanced panel of the two-way fixed-effects regressions; they use the
+ * outcomes only (a NOTICE says so when the panel has more).
+ */
 static scomm_did_panel *
 TwfePanel(FunctionCallInfo fcinfo, int unbalanced_arg, const char *what)
 {
-	return FinalizePanel(PG_GETARG_DATUM(0),
-						 ParseUnbalanced(PG_GETARG_TEXT_PP(unbalanced_arg)), what);
+	scomm_did_panel *p = FinalizePanel(PG_GETARG_DATUM(0),
+									   ParseTwfeUnbalanced(PG_GETARG_TEXT_PP(unbalanced_arg)), what);
+
+	if (p->n_cov > 0 || p->weight != NULL || p->cluster != NULL)
+		ereport(NOTICE,
+				(errmsg("%s uses the outcomes only: the panel's covariates, weights and clusters are not used",
+						what),
+				 errdetail("The standard errors are clustered by unit.")));
+	return p;
 }
 
 /* twfe(panel, alpha, unbalanced): y ~ 1{t >= g} | unit + period */
@@ -745,4 +1146,61 @@ scomm_twfe_event_study(PG_FUNCTION_ARGS)
 	scomm_did_twfe_free(t);
 	scomm_did_panel_free(p);
 	return (Datum) 0;
+}
+
+static int
+Int64Order(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a,
+				y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * did_panel_summary(panel): rows, units, periods, complete units,
+ * covariates, weighted, clusters.
+ */
+PG_FUNCTION_INFO_V1(did_panel_summary);
+Datum
+did_panel_summary(PG_FUNCTION_ARGS)
+{
+	scomm_did_collector *rows = DidPanelRows(PG_GETARG_DATUM(0));
+	scomm_did_panel *p = NULL;
+	scomm_did_diag diag;
+	scomm_status st;
+	TupleDesc	tupdesc;
+	Datum		values[7];
+	bool		nulls[7] = {0};
+	int			clusters = 0,
+				i;
+	int64		n_rows = (int64) rows->n_rows;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	memset(&diag, 0, sizeof(diag));
+	st = scomm_did_panel_finalize_ex(rows, SCOMM_DID_UNBALANCED_KEEP,
+									 SCOMM_DID_SAMPLING_PANEL, &p, &diag);
+	scomm_did_collector_free(rows);
+	if (st != SCOMM_OK)
+		DidError(st, &diag, "did_panel_summary");
+	if (p->cluster != NULL)
+	{
+		int64	   *ids = palloc(sizeof(int64) * p->n_units);
+
+		memcpy(ids, p->cluster, sizeof(int64) * p->n_units);
+		qsort(ids, p->n_units, sizeof(int64), Int64Order);
+		for (i = 0; i < p->n_units; i++)
+			clusters += (i == 0 || ids[i] != ids[i - 1]);
+		pfree(ids);
+	}
+	values[0] = Int64GetDatum(n_rows);
+	values[1] = Int32GetDatum(p->n_units);
+	values[2] = Int32GetDatum(p->n_periods);
+	values[3] = Int32GetDatum(p->n_units - p->n_incomplete);
+	values[4] = Int32GetDatum(p->n_cov);
+	values[5] = BoolGetDatum(p->weight != NULL);
+	values[6] = Int32GetDatum(clusters);
+	scomm_did_panel_free(p);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }

@@ -12,4 +12,7 @@
 /* A private copy of the rows of a did_panel datum (flat or expanded). */
 extern scomm_did_collector *DidPanelRows(Datum panel);
 
+/* the did settings (scomm.did_fit_cache), defined at load time */
+extern void DidDefineSettings(void);
+
 #endif

@@ -1,11 +1,16 @@
 /*
  * did_panel.c: scomm.did_panel, the storable state of the did_panel
- * aggregate (the rows unit, period, first_period, outcome of a panel), its
+ * aggregate (the rows unit, period, first_period, outcome of a panel, and
+ * since 1.1 optionally a weight, a cluster and covariates per row), its
  * text and binary I/O, and the transition and combine functions.
  *
  * Stored, a did_panel is a varlena: a format version, the row count and the
  * rows as the core's scomm_did_row array (24 bytes, host byte order), so it
- * is read without copying.  Its binary send/receive form is the core's
+ * is read without copying.  Version 2 (1.1) adds the number of covariates
+ * to the header and, after the rows, the weights (NaN: NULL), the clusters
+ * (INT64_MIN: NULL) and the covariates, one array each.  A panel without
+ * weights, clusters or covariates is stored as version 1, byte for byte as
+ * 1.0 stored it; both versions are read.  Its binary send/receive form is the core's
  * portable big-endian encoding and its text form the core's text encoding
  * (docs/did_core.md), both in canonical unit/period order.  While an
  * aggregate runs, the state is an expanded object owned by the aggregate's
@@ -31,7 +36,11 @@
 #include "did_glue.h"
 #include "period.h"
 
+#include "catalog/pg_type_d.h"
+#include "utils/array.h"
+
 #define DID_FLAT_VERSION 1
+#define DID_FLAT_VERSION_EXTRA 2
 
 typedef struct DidPanelFlat
 {
@@ -42,11 +51,28 @@ typedef struct DidPanelFlat
 	scomm_did_row rows[FLEXIBLE_ARRAY_MEMBER];
 } DidPanelFlat;
 
+/* version 2: the number of covariates before the rows, extras after them */
+typedef struct DidPanelFlat2
+{
+	int32		vl_len_;
+	uint16		version;
+	uint16		flags;			/* 0 */
+	uint64		n_rows;
+	uint32		n_cov;
+	uint32		pad;			/* 0 */
+	scomm_did_row rows[FLEXIBLE_ARRAY_MEMBER];
+	/* then double weight[n_rows], int64 cluster[n_rows], double cov[n_rows * n_cov] */
+} DidPanelFlat2;
+
 #define FLAT_SIZE(n) (offsetof(DidPanelFlat, rows) + (Size) (n) * sizeof(scomm_did_row))
 #define MAX_FLAT_ROWS ((MaxAllocSize - offsetof(DidPanelFlat, rows)) / sizeof(scomm_did_row))
+#define ROW_BYTES2(k) (sizeof(scomm_did_row) + 16 + 8 * (Size) (k))
+#define FLAT2_SIZE(n, k) (offsetof(DidPanelFlat2, rows) + (Size) (n) * ROW_BYTES2(k))
+#define MAX_FLAT2_ROWS(k) ((MaxAllocSize - offsetof(DidPanelFlat2, rows)) / ROW_BYTES2(k))
 
 StaticAssertDecl(sizeof(scomm_did_row) == 24, "scomm_did_row must be 24 bytes");
 StaticAssertDecl(offsetof(DidPanelFlat, rows) % 8 == 0, "rows must be 8-byte aligned");
+StaticAssertDecl(offsetof(DidPanelFlat2, rows) % 8 == 0, "rows must be 8-byte aligned");
 
 /*
  * The expanded form keeps rows in blocks of BLOCK_ROWS, so that growing never
@@ -61,12 +87,23 @@ typedef struct DidPanelExpanded
 	int			n_blocks;		/* blocks in use; all but the last are full */
 	int			max_blocks;
 	scomm_did_row **blocks;		/* in hdr.eoh_context */
+	/* 1.1: rows with a weight, a cluster and n_cov covariates */
+	bool		has_extra;
+	int			n_cov;
+	bool		has_content;	/* some weight or cluster not NULL, or n_cov > 0 */
+	double	  **wblocks;		/* parallel to blocks */
+	int64	  **cblocks;
+	double	  **xblocks;		/* BLOCK_ROWS * n_cov each */
 } DidPanelExpanded;
 
-/* a run of consecutive rows */
+/* a run of consecutive rows (and their extras, NULL when there are none) */
 typedef struct RowSpan
 {
 	const scomm_did_row *rows;
+	const double *weight;
+	const int64 *cluster;
+	const double *cov;
+	int			n_cov;
 	size_t		n;
 } RowSpan;
 
@@ -116,11 +153,29 @@ CheckPanelSize(size_t rows)
 				 errhint("Collect the panel per group of units, or aggregate rows first (e.g. by month).")));
 }
 
+/* Refuse panels with extras whose stored form would exceed 1 GB. */
+static void
+CheckPanelSize2(size_t rows, int k)
+{
+	if (rows > MAX_FLAT2_ROWS(k))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("did_panel with %d covariates would exceed %zu rows", k,
+						(size_t) MAX_FLAT2_ROWS(k)),
+				 errdetail("A stored value is limited to 1 GB."),
+				 errhint("Collect the panel per group of units, or use fewer covariates.")));
+}
+
 static Size
 DidPanelFlatSize(ExpandedObjectHeader *eohptr)
 {
 	DidPanelExpanded *p = (DidPanelExpanded *) eohptr;
 
+	if (p->has_content)
+	{
+		CheckPanelSize2(p->n_rows, p->n_cov);
+		return FLAT2_SIZE(p->n_rows, p->n_cov);
+	}
 	CheckPanelSize(p->n_rows);
 	return FLAT_SIZE(p->n_rows);
 }
@@ -130,12 +185,12 @@ DidPanelFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 {
 	DidPanelExpanded *p = (DidPanelExpanded *) eohptr;
 	DidPanelFlat *flat = (DidPanelFlat *) result;
-	scomm_did_row *dst = flat->rows;
+	DidPanelFlat2 *flat2 = (DidPanelFlat2 *) result;
+	scomm_did_row *dst = p->has_content ? flat2->rows : flat->rows;
 	int			b;
 
-	Assert(allocated_size == FLAT_SIZE(p->n_rows));
 	SET_VARSIZE(flat, allocated_size);
-	flat->version = DID_FLAT_VERSION;
+	flat->version = p->has_content ? DID_FLAT_VERSION_EXTRA : DID_FLAT_VERSION;
 	flat->flags = 0;
 	flat->n_rows = p->n_rows;
 	for (b = 0; b < p->n_blocks; b++)
@@ -143,46 +198,140 @@ DidPanelFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 		memcpy(dst, p->blocks[b], BlockRows(p, b) * sizeof(scomm_did_row));
 		dst += BlockRows(p, b);
 	}
+	if (p->has_content)
+	{
+		double	   *w = (double *) dst;
+		int64	   *cl = (int64 *) (w + p->n_rows);
+		double	   *x = (double *) (cl + p->n_rows);
+
+		flat2->n_cov = p->n_cov;
+		flat2->pad = 0;
+		for (b = 0; b < p->n_blocks; b++)
+		{
+			size_t		n = BlockRows(p, b);
+
+			memcpy(w, p->wblocks[b], n * sizeof(double));
+			memcpy(cl, p->cblocks[b], n * sizeof(int64));
+			if (p->n_cov > 0)
+				memcpy(x, p->xblocks[b], n * p->n_cov * sizeof(double));
+			w += n;
+			cl += n;
+			x += n * p->n_cov;
+		}
+	}
 }
 
 /* A flat did_panel made from rows (sorted first: stored values are canonical). */
-static DidPanelFlat *
+static struct varlena *
 FlatFromCollector(scomm_did_collector *c)
 {
 	DidPanelFlat *flat;
+	DidPanelFlat2 *flat2;
+	Size		size;
+	double	   *w;
+	int64	   *cl;
 
-	CheckPanelSize(c->n_rows);
 	scomm_did_collector_sort(c);
-	flat = palloc(FLAT_SIZE(c->n_rows));
-	SET_VARSIZE(flat, FLAT_SIZE(c->n_rows));
-	flat->version = DID_FLAT_VERSION;
-	flat->flags = 0;
-	flat->n_rows = c->n_rows;
-	if (c->n_rows > 0)
-		memcpy(flat->rows, c->rows, c->n_rows * sizeof(scomm_did_row));
-	return flat;
+	if (!scomm_did_collector_has_content(c))
+	{
+		CheckPanelSize(c->n_rows);
+		flat = palloc(FLAT_SIZE(c->n_rows));
+		SET_VARSIZE(flat, FLAT_SIZE(c->n_rows));
+		flat->version = DID_FLAT_VERSION;
+		flat->flags = 0;
+		flat->n_rows = c->n_rows;
+		if (c->n_rows > 0)
+			memcpy(flat->rows, c->rows, c->n_rows * sizeof(scomm_did_row));
+		return (struct varlena *) flat;
+	}
+	CheckPanelSize2(c->n_rows, c->n_cov);
+	size = FLAT2_SIZE(c->n_rows, c->n_cov);
+	flat2 = palloc(size);
+	SET_VARSIZE(flat2, size);
+	flat2->version = DID_FLAT_VERSION_EXTRA;
+	flat2->flags = 0;
+	flat2->n_rows = c->n_rows;
+	flat2->n_cov = c->n_cov;
+	flat2->pad = 0;
+	memcpy(flat2->rows, c->rows, c->n_rows * sizeof(scomm_did_row));
+	w = (double *) (flat2->rows + c->n_rows);
+	cl = (int64 *) (w + c->n_rows);
+	memcpy(w, c->weight, c->n_rows * sizeof(double));
+	memcpy(cl, c->cluster, c->n_rows * sizeof(int64));
+	if (c->n_cov > 0)
+		memcpy(cl + c->n_rows, c->cov, c->n_rows * c->n_cov * sizeof(double));
+	return (struct varlena *) flat2;
 }
 
-/* Check a stored did_panel: header and size, and finite outcomes if asked. */
-static DidPanelFlat *
-CheckFlat(struct varlena *v, bool check_values)
+/* ERROR for a stored value that is not a did_panel this library can read */
+static void
+CorruptFlat(Size size, int version)
+{
+	if (version > DID_FLAT_VERSION_EXTRA)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("did_panel value of format version %d cannot be read", version),
+				 errdetail("This version of scomm reads did_panel format versions 1 and 2."),
+				 errhint("Update scomm to the version that stored the value.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid did_panel value of %zu bytes", (size_t) size)));
+}
+
+/*
+ * Check a stored did_panel (either version): header and size, and finite
+ * outcomes, weights and covariates if asked.  Fills span with its rows.
+ */
+static void
+CheckFlat(struct varlena *v, bool check_values, RowSpan *span)
 {
 	DidPanelFlat *flat = (DidPanelFlat *) v;
+	DidPanelFlat2 *flat2 = (DidPanelFlat2 *) v;
 	Size		size = VARSIZE(v);
 	uint64		i;
 
-	if (size < offsetof(DidPanelFlat, rows) || flat->version != DID_FLAT_VERSION ||
-		flat->flags != 0 || flat->n_rows > MAX_FLAT_ROWS || size != FLAT_SIZE(flat->n_rows))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid did_panel value of %zu bytes", (size_t) size)));
-	for (i = 0; check_values && i < flat->n_rows; i++)
-		if (!isfinite(flat->rows[i].y))
+	memset(span, 0, sizeof(*span));
+	if (size < offsetof(DidPanelFlat, rows) || flat->flags != 0)
+		CorruptFlat(size, 0);
+	if (flat->version == DID_FLAT_VERSION)
+	{
+		if (flat->n_rows > MAX_FLAT_ROWS || size != FLAT_SIZE(flat->n_rows))
+			CorruptFlat(size, 0);
+		span->rows = flat->rows;
+		span->n = flat->n_rows;
+	}
+	else if (flat->version == DID_FLAT_VERSION_EXTRA)
+	{
+		if (size < offsetof(DidPanelFlat2, rows) || flat2->pad != 0 ||
+			flat2->n_cov > SCOMM_DID_MAX_COV || flat2->n_rows > MAX_FLAT2_ROWS(flat2->n_cov) ||
+			size != FLAT2_SIZE(flat2->n_rows, flat2->n_cov))
+			CorruptFlat(size, 0);
+		span->rows = flat2->rows;
+		span->n = flat2->n_rows;
+		span->n_cov = flat2->n_cov;
+		span->weight = (const double *) (flat2->rows + flat2->n_rows);
+		span->cluster = (const int64 *) (span->weight + flat2->n_rows);
+		span->cov = (const double *) (span->cluster + flat2->n_rows);
+	}
+	else
+		CorruptFlat(size, flat->version);
+	for (i = 0; check_values && i < span->n; i++)
+	{
+		bool		bad = !isfinite(span->rows[i].y);
+		int			j;
+
+		if (span->weight != NULL)
+		{
+			bad |= !isnan(span->weight[i]) && !(isfinite(span->weight[i]) && span->weight[i] >= 0);
+			for (j = 0; j < span->n_cov; j++)
+				bad |= !isfinite(span->cov[i * span->n_cov + j]);
+		}
+		if (bad)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("invalid did_panel value: outcome of unit " INT64_FORMAT " is not finite",
-							flat->rows[i].unit)));
-	return flat;
+					 errmsg("invalid did_panel value: a value of unit " INT64_FORMAT " is not finite",
+							span->rows[i].unit)));
+	}
 }
 
 /* Is this datum one of our expanded panels (read-write or read-only)? */
@@ -212,21 +361,27 @@ GetSpans(Datum d, bool check_values, RowSpan **spans)
 
 	if (p != NULL)
 	{
-		*spans = palloc(sizeof(RowSpan) * Max(p->n_blocks, 1));
+		*spans = palloc0(sizeof(RowSpan) * Max(p->n_blocks, 1));
 		for (b = 0; b < p->n_blocks; b++)
 		{
-			(*spans)[b].rows = p->blocks[b];
-			(*spans)[b].n = BlockRows(p, b);
+			RowSpan    *sp = &(*spans)[b];
+
+			sp->rows = p->blocks[b];
+			sp->n = BlockRows(p, b);
+			if (p->has_extra)
+			{
+				sp->weight = p->wblocks[b];
+				sp->cluster = p->cblocks[b];
+				sp->cov = p->n_cov > 0 ? p->xblocks[b] : NULL;
+				sp->n_cov = p->n_cov;
+			}
 		}
 		return p->n_blocks;
 	}
 	else
 	{
-		DidPanelFlat *flat = CheckFlat(PG_DETOAST_DATUM(d), check_values);
-
 		*spans = palloc(sizeof(RowSpan));
-		(*spans)[0].rows = flat->rows;
-		(*spans)[0].n = flat->n_rows;
+		CheckFlat(PG_DETOAST_DATUM(d), check_values, &(*spans)[0]);
 		return 1;
 	}
 }
@@ -247,8 +402,17 @@ DidPanelRows(Datum d)
 		scomm_did_collector view;
 		scomm_status st;
 
+		memset(&view, 0, sizeof(view));
 		view.n_rows = view.capacity = spans[i].n;
 		view.rows = (scomm_did_row *) spans[i].rows;
+		if (spans[i].weight != NULL)
+		{
+			view.has_extra = 1;
+			view.n_cov = spans[i].n_cov;
+			view.weight = (double *) spans[i].weight;
+			view.cluster = (int64_t *) spans[i].cluster;
+			view.cov = (double *) spans[i].cov;
+		}
 		st = scomm_did_collector_merge(c, &view);
 		if (st != SCOMM_OK)
 			PanelStatusError(st, "copy");
@@ -257,37 +421,151 @@ DidPanelRows(Datum d)
 	return c;
 }
 
-/* Append rows to an expanded panel, filling its last block and adding new ones. */
+/* ERROR: rows with n covariates meet rows with k */
 static void
-AppendRows(DidPanelExpanded *p, const scomm_did_row *rows, size_t n)
+CovariateCountError(int64 unit, int n, int k)
 {
-	CheckPanelSize(p->n_rows + n);
-	while (n > 0)
+	ereport(ERROR,
+			(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+			 errmsg("did_panel covariates of unit " INT64_FORMAT " have %d elements, other rows have %d",
+					unit, n, k),
+			 errhint("Every row of a panel has the same covariates, in the same order; NULL means none.")));
+}
+
+/* Allocate the extra blocks of block b (weights and clusters NULL). */
+static void
+AllocExtraBlock(DidPanelExpanded *p, int b)
+{
+	int			i;
+
+	p->wblocks[b] = MemoryContextAlloc(p->hdr.eoh_context, BLOCK_ROWS * sizeof(double));
+	p->cblocks[b] = MemoryContextAlloc(p->hdr.eoh_context, BLOCK_ROWS * sizeof(int64));
+	p->xblocks[b] = p->n_cov > 0 ?
+		MemoryContextAlloc(p->hdr.eoh_context, (Size) BLOCK_ROWS * p->n_cov * sizeof(double)) : NULL;
+	for (i = 0; i < BLOCK_ROWS; i++)
+	{
+		p->wblocks[b][i] = NAN;
+		p->cblocks[b][i] = SCOMM_DID_NO_CLUSTER;
+	}
+}
+
+/*
+ * Make p hold rows with k covariates and extras: an empty panel takes k; a
+ * panel of plain rows gets NULL weights and clusters (only with k = 0).
+ */
+static void
+EnsureShape(DidPanelExpanded *p, int k, int64 unit)
+{
+	int			b;
+
+	if (p->has_extra)
+	{
+		if (k != p->n_cov)
+			CovariateCountError(unit, k, p->n_cov);
+		return;
+	}
+	if (p->n_rows > 0 && k > 0)
+		CovariateCountError(unit, k, 0);
+	p->has_extra = true;
+	p->n_cov = k;
+	if (p->max_blocks > 0)
+	{
+		p->wblocks = MemoryContextAlloc(p->hdr.eoh_context, p->max_blocks * sizeof(double *));
+		p->cblocks = MemoryContextAlloc(p->hdr.eoh_context, p->max_blocks * sizeof(int64 *));
+		p->xblocks = MemoryContextAlloc(p->hdr.eoh_context, p->max_blocks * sizeof(double *));
+	}
+	for (b = 0; b < p->n_blocks; b++)
+		AllocExtraBlock(p, b);
+}
+
+/* Start a new block (and its extra blocks). */
+static void
+NewBlock(DidPanelExpanded *p)
+{
+	if (p->n_blocks == p->max_blocks)
+	{
+		int			m = p->max_blocks < 16 ? 16 : p->max_blocks * 2;
+		MemoryContext cxt = p->hdr.eoh_context;
+
+		p->blocks = p->blocks == NULL ? MemoryContextAlloc(cxt, m * sizeof(scomm_did_row *)) :
+			repalloc(p->blocks, m * sizeof(scomm_did_row *));
+		if (p->has_extra)
+		{
+			p->wblocks = p->wblocks == NULL ? MemoryContextAlloc(cxt, m * sizeof(double *)) :
+				repalloc(p->wblocks, m * sizeof(double *));
+			p->cblocks = p->cblocks == NULL ? MemoryContextAlloc(cxt, m * sizeof(int64 *)) :
+				repalloc(p->cblocks, m * sizeof(int64 *));
+			p->xblocks = p->xblocks == NULL ? MemoryContextAlloc(cxt, m * sizeof(double *)) :
+				repalloc(p->xblocks, m * sizeof(double *));
+		}
+		p->max_blocks = m;
+	}
+	p->blocks[p->n_blocks] =
+		MemoryContextAlloc(p->hdr.eoh_context, BLOCK_ROWS * sizeof(scomm_did_row));
+	if (p->has_extra)
+		AllocExtraBlock(p, p->n_blocks);
+	p->n_blocks++;
+}
+
+/*
+ * Append a run of rows (and their extras, when the span has them) to an
+ * expanded panel, filling its last block and adding new ones.
+ */
+static void
+AppendSpan(DidPanelExpanded *p, const RowSpan *sp)
+{
+	size_t		n = sp->n,
+				off = 0;
+
+	if (n == 0)
+		return;
+	if (sp->weight != NULL || p->has_extra)
+		EnsureShape(p, sp->weight != NULL ? sp->n_cov : 0, sp->rows[0].unit);
+	if (p->has_extra)
+		CheckPanelSize2(p->n_rows + n, p->n_cov);
+	else
+		CheckPanelSize(p->n_rows + n);
+	while (off < n)
 	{
 		size_t		used = p->n_blocks > 0 ? BlockRows(p, p->n_blocks - 1) : BLOCK_ROWS;
-		size_t		k;
+		size_t		k,
+					i;
+		int			b;
 
 		if (used == BLOCK_ROWS)
 		{
-			if (p->n_blocks == p->max_blocks)
-			{
-				int			m = p->max_blocks < 16 ? 16 : p->max_blocks * 2;
-
-				p->blocks = p->blocks == NULL ?
-					MemoryContextAlloc(p->hdr.eoh_context, m * sizeof(scomm_did_row *)) :
-					repalloc(p->blocks, m * sizeof(scomm_did_row *));
-				p->max_blocks = m;
-			}
-			p->blocks[p->n_blocks++] =
-				MemoryContextAlloc(p->hdr.eoh_context, BLOCK_ROWS * sizeof(scomm_did_row));
+			NewBlock(p);
 			used = 0;
 		}
-		k = Min(n, BLOCK_ROWS - used);
-		memcpy(p->blocks[p->n_blocks - 1] + used, rows, k * sizeof(scomm_did_row));
+		b = p->n_blocks - 1;
+		k = Min(n - off, BLOCK_ROWS - used);
+		memcpy(p->blocks[b] + used, sp->rows + off, k * sizeof(scomm_did_row));
+		if (sp->weight != NULL)
+		{
+			memcpy(p->wblocks[b] + used, sp->weight + off, k * sizeof(double));
+			memcpy(p->cblocks[b] + used, sp->cluster + off, k * sizeof(int64));
+			if (p->n_cov > 0)
+				memcpy(p->xblocks[b] + used * p->n_cov, sp->cov + off * p->n_cov,
+					   k * p->n_cov * sizeof(double));
+			for (i = 0; i < k && !p->has_content; i++)
+				p->has_content = p->n_cov > 0 || !isnan(sp->weight[off + i]) ||
+					sp->cluster[off + i] != SCOMM_DID_NO_CLUSTER;
+		}
 		p->n_rows += k;
-		rows += k;
-		n -= k;
+		off += k;
 	}
+}
+
+/* Append rows without extras. */
+static void
+AppendRows(DidPanelExpanded *p, const scomm_did_row *rows, size_t n)
+{
+	RowSpan		sp;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.rows = rows;
+	sp.n = n;
+	AppendSpan(p, &sp);
 }
 
 /* Append the rows of a did_panel datum to an expanded panel. */
@@ -302,7 +580,7 @@ MergeInto(DidPanelExpanded *dst, Datum src)
 		elog(ERROR, "cannot merge a did_panel into itself");
 	n = GetSpans(src, true, &spans);
 	for (i = 0; i < n; i++)
-		AppendRows(dst, spans[i].rows, spans[i].n);
+		AppendSpan(dst, &spans[i]);
 	pfree(spans);
 }
 
@@ -381,7 +659,7 @@ AddRow(DidPanelExpanded *p, int64 unit, int32 period, int32 first_period,
 				 errmsg("did_panel outcome of unit " INT64_FORMAT " in period %d is %s",
 						unit, period, isnan(y) ? "NaN" : "infinite"),
 				 errhint("Outcomes must be finite numbers; leave a missing outcome NULL.")));
-	if (likely(p->n_rows % BLOCK_ROWS != 0))
+	if (likely(p->n_rows % BLOCK_ROWS != 0 && !p->has_extra))
 	{
 		scomm_did_row *r = p->blocks[p->n_blocks - 1] + p->n_rows % BLOCK_ROWS;
 
@@ -399,6 +677,82 @@ AddRow(DidPanelExpanded *p, int64 unit, int32 period, int32 first_period,
 	AppendRows(p, &row, 1);
 }
 
+/*
+ * Add one row with its weight (NaN: NULL), cluster and k covariates to an
+ * expanded panel (the outcome is not NULL).
+ */
+static void
+AddRowEx(DidPanelExpanded *p, int64 unit, int32 period, int32 first_period,
+		 double y, double w, int64 cluster, const double *x, int k)
+{
+	RowSpan		sp;
+	scomm_did_row row;
+	int			j;
+
+	if (!isnan(w) && !(isfinite(w) && w >= 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("did_panel weight %g of unit " INT64_FORMAT " in period %d is %s",
+						w, unit, period, w < 0 ? "negative" : "not finite"),
+				 errhint("Weights are finite and not negative; NULL in every row means 1.")));
+	for (j = 0; j < k; j++)
+		if (!isfinite(x[j]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("did_panel covariate %d of unit " INT64_FORMAT " in period %d is %s",
+							j + 1, unit, period, isnan(x[j]) ? "NaN" : "infinite"),
+					 errhint("Covariates must be finite numbers.")));
+	if (unlikely(!isfinite(y)))
+		AddRow(p, unit, period, first_period, y);	/* its error */
+	row.unit = unit;
+	row.period = period;
+	row.first_period = first_period;
+	row.y = y;
+	memset(&sp, 0, sizeof(sp));
+	sp.rows = &row;
+	sp.weight = &w;
+	sp.cluster = &cluster;
+	sp.cov = x;
+	sp.n_cov = k;
+	sp.n = 1;
+	AppendSpan(p, &sp);
+}
+
+/*
+ * The covariates argument: NULL (none, *k = 0) or a one-dimensional float8
+ * array without NULLs, read in place; ERROR otherwise, naming the unit.
+ */
+static const double *
+CovariatesArg(FunctionCallInfo fcinfo, int arg, int64 unit, int *k)
+{
+	ArrayType  *arr;
+	int			n;
+
+	*k = 0;
+	if (PG_ARGISNULL(arg))
+		return NULL;
+	arr = PG_GETARG_ARRAYTYPE_P(arg);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("did_panel covariates of unit " INT64_FORMAT " must be a one-dimensional array", unit)));
+	if (ARR_ELEMTYPE(arr) != FLOAT8OID)
+		elog(ERROR, "did_panel covariates must be float8[]");
+	n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
+	if (n > SCOMM_DID_MAX_COV)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("did_panel covariates of unit " INT64_FORMAT " have %d elements, more than %d",
+						unit, n, SCOMM_DID_MAX_COV)));
+	if (ARR_HASNULL(arr))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("did_panel covariates of unit " INT64_FORMAT " contain a NULL", unit),
+				 errhint("Leave out rows whose covariates are missing, or fill them in.")));
+	*k = n;
+	return (const double *) ARR_DATA_PTR(arr);
+}
+
 static void
 RequireArg(FunctionCallInfo fcinfo, int arg, const char *name)
 {
@@ -408,7 +762,39 @@ RequireArg(FunctionCallInfo fcinfo, int arg, const char *name)
 				 errmsg("did_panel %s must not be NULL", name)));
 }
 
-/* did_panel(unit bigint, period int, outcome float8, first_period int) */
+/*
+ * Add a row, with the 1.1 arguments covariates float8[], weight float8 and
+ * cluster bigint at arg, arg + 1, arg + 2 when the call has them.
+ */
+static void
+AddRowArgs(FunctionCallInfo fcinfo, DidPanelExpanded *p, int arg, int64 unit,
+		   int32 period, int32 first_period, double y)
+{
+	const double *x;
+	int			k;
+
+	if (PG_NARGS() < arg + 3)
+	{
+		AddRow(p, unit, period, first_period, y);
+		return;
+	}
+	x = CovariatesArg(fcinfo, arg, unit, &k);
+	if (!PG_ARGISNULL(arg + 2) && PG_GETARG_INT64(arg + 2) == SCOMM_DID_NO_CLUSTER)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cluster " INT64_FORMAT " of unit " INT64_FORMAT " is reserved",
+						(int64) SCOMM_DID_NO_CLUSTER, unit),
+				 errhint("A unit without a cluster has cluster NULL.")));
+	AddRowEx(p, unit, period, first_period, y,
+			 PG_ARGISNULL(arg + 1) ? NAN : PG_GETARG_FLOAT8(arg + 1),
+			 PG_ARGISNULL(arg + 2) ? SCOMM_DID_NO_CLUSTER : PG_GETARG_INT64(arg + 2),
+			 x, k);
+}
+
+/*
+ * did_panel(unit bigint, period int, outcome float8, first_period int
+ *           [, covariates float8[], weight float8, cluster bigint])
+ */
 PG_FUNCTION_INFO_V1(did_panel_accum);
 Datum
 did_panel_accum(PG_FUNCTION_ARGS)
@@ -424,9 +810,9 @@ did_panel_accum(PG_FUNCTION_ARGS)
 						SCOMM_DID_NEVER, PG_GETARG_INT64(1)),
 				 errhint("A never-treated unit has first_period NULL.")));
 	if (!PG_ARGISNULL(3))
-		AddRow(p, PG_GETARG_INT64(1), PG_GETARG_INT32(2),
-			   PG_ARGISNULL(4) ? SCOMM_DID_NEVER : PG_GETARG_INT32(4),
-			   PG_GETARG_FLOAT8(3));
+		AddRowArgs(fcinfo, p, 5, PG_GETARG_INT64(1), PG_GETARG_INT32(2),
+				   PG_ARGISNULL(4) ? SCOMM_DID_NEVER : PG_GETARG_INT32(4),
+				   PG_GETARG_FLOAT8(3));
 	PG_RETURN_DATUM(EOHPGetRWDatum(&p->hdr));
 }
 
@@ -482,7 +868,8 @@ CachedPeriodUnit(FunctionCallInfo fcinfo, int arg)
 
 /*
  * did_panel(unit bigint, at date, outcome float8, cohort activation_cohort,
- *           unit_of_time text): periods numbered as scomm.period_of does.
+ *           unit_of_time text [, covariates float8[], weight float8,
+ *           cluster bigint]): periods numbered as scomm.period_of does.
  */
 PG_FUNCTION_INFO_V1(did_panel_accum_dated);
 Datum
@@ -502,10 +889,10 @@ did_panel_accum_dated(PG_FUNCTION_ARGS)
 	{
 		ActivationCohort c = PG_GETARG_ACTIVATION_COHORT(4);
 
-		AddRow(p, id, PeriodNumber(PG_GETARG_DATEADT(2), unit, "date", id),
-			   c == COHORT_NEVER ? SCOMM_DID_NEVER :
-			   PeriodNumber(c, unit, "activation date", id),
-			   PG_GETARG_FLOAT8(3));
+		AddRowArgs(fcinfo, p, 6, id, PeriodNumber(PG_GETARG_DATEADT(2), unit, "date", id),
+				   c == COHORT_NEVER ? SCOMM_DID_NEVER :
+				   PeriodNumber(c, unit, "activation date", id),
+				   PG_GETARG_FLOAT8(3));
 	}
 	PG_RETURN_DATUM(EOHPGetRWDatum(&p->hdr));
 }

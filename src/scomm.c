@@ -14,6 +14,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "compat.h"
+#include "did_glue.h"
 #include "scomm_core.h"
 
 PG_MODULE_MAGIC;
@@ -53,4 +54,5 @@ _PG_init(void)
 	scomm_core_alloc_hook = CoreAlloc;
 	scomm_core_free_hook = CoreFree;
 	scomm_core_interrupt_hook = CoreInterrupted;
+	DidDefineSettings();
 }

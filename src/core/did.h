@@ -1,11 +1,15 @@
 /*
  * did.h: PostgreSQL-free core of staggered difference-in-differences.
  *
- * Callaway & Sant'Anna (2021) group-time ATTs as R's did 2.5.1 computes them
- * for panel data without covariates (est_method "dr" reduces to the 2x2
- * difference of means), their aggregations (aggte), the multiplier bootstrap
- * (mboot), the Wald pre-test, and the two-way fixed-effects regressions.
- * See docs/did_core.md.
+ * Callaway & Sant'Anna (2021) group-time ATTs as R's did computes them: for
+ * panel data without covariates as did 2.5.1 (est_method "dr" reduces to
+ * the 2x2 difference of means), and with covariates, sampling weights,
+ * unbalanced panels kept and repeated cross sections as did 2.1.2 with
+ * DRDID 1.2.3 (est_method "dr", "ipw", "reg"); their aggregations (aggte,
+ * with min_e, max_e, balance_e), influence-function standard errors by unit
+ * or by cluster, the multiplier bootstrap (mboot, one multiplier per unit or
+ * per cluster), the Wald pre-test, and the two-way fixed-effects
+ * regressions.  See docs/did_core.md.
  */
 #ifndef SCOMM_DID_H
 #define SCOMM_DID_H
@@ -28,7 +32,15 @@ typedef enum scomm_did_error
 	SCOMM_DID_ERR_UNBALANCED,	/* a unit misses periods (strict mode) */
 	SCOMM_DID_ERR_NO_UNITS,		/* no complete unit left */
 	SCOMM_DID_ERR_NO_GROUPS,	/* no treated cohort can be estimated */
-	SCOMM_DID_ERR_NO_CONTROLS	/* never-treated control asked, none usable */
+	SCOMM_DID_ERR_NO_CONTROLS,	/* never-treated control asked, none usable */
+	/* 1.1 */
+	SCOMM_DID_ERR_WEIGHT,		/* weight NULL in some rows only, negative,
+								 * or changing within a unit */
+	SCOMM_DID_ERR_CLUSTER,		/* cluster NULL in some rows only or
+								 * changing within a unit */
+	SCOMM_DID_ERR_COVARIATES,	/* covariates of another length, not finite */
+	SCOMM_DID_ERR_COLLINEAR,	/* covariates linearly dependent */
+	SCOMM_DID_ERR_SEPARATION	/* propensity score separates a cell */
 } scomm_did_error;
 
 typedef struct scomm_did_diag
@@ -49,11 +61,27 @@ typedef struct scomm_did_row
 	double		y;
 } scomm_did_row;
 
+/* a cluster id of NULL (the value itself is not a valid cluster id) */
+#define SCOMM_DID_NO_CLUSTER INT64_MIN
+/* most covariates a row may carry */
+#define SCOMM_DID_MAX_COV 100
+
+/*
+ * The rows, and since 1.1 optionally their extra content: with has_extra,
+ * weight[i] (NaN: NULL), cluster[i] (SCOMM_DID_NO_CLUSTER: NULL) and n_cov
+ * covariates cov[i * n_cov ...] run parallel to rows[i].
+ */
 typedef struct scomm_did_collector
 {
 	size_t		n_rows;
 	size_t		capacity;
 	scomm_did_row *rows;
+	/* 1.1 */
+	int			has_extra;
+	int			n_cov;
+	double	   *weight;
+	int64_t    *cluster;
+	double	   *cov;
 } scomm_did_collector;
 
 extern scomm_did_collector *scomm_did_collector_create(void);
@@ -62,6 +90,20 @@ extern scomm_status scomm_did_collector_add(scomm_did_collector *c,
 											int64_t unit, int32_t period,
 											int32_t first_period, double y,
 											scomm_did_diag *diag);
+/*
+ * Append one row with its weight (NaN: NULL), cluster (SCOMM_DID_NO_CLUSTER:
+ * NULL) and n_cov covariates (cov may be NULL when n_cov is 0).  Every row
+ * of a collector has the same number of covariates; another number is
+ * SCOMM_EINVAL with SCOMM_DID_ERR_COVARIATES.
+ */
+extern scomm_status scomm_did_collector_add_ex(scomm_did_collector *c,
+											   int64_t unit, int32_t period,
+											   int32_t first_period, double y,
+											   double weight, int64_t cluster,
+											   const double *cov, int n_cov,
+											   scomm_did_diag *diag);
+/* does the collector carry weights, clusters or covariates? */
+extern int	scomm_did_collector_has_content(const scomm_did_collector *c);
 /* append all rows of src to dst (the combine function) */
 extern scomm_status scomm_did_collector_merge(scomm_did_collector *dst,
 											  const scomm_did_collector *src);
@@ -70,6 +112,22 @@ extern void scomm_did_collector_sort(scomm_did_collector *c);
 
 /* ---- the finalized balanced panel -------------------------------------- */
 
+/* what finalize does with units not observed in every period */
+typedef enum scomm_did_unbalanced
+{
+	SCOMM_DID_UNBALANCED_DROP = 0,	/* leave them out (did's default) */
+	SCOMM_DID_UNBALANCED_ERROR,	/* an error */
+	SCOMM_DID_UNBALANCED_KEEP	/* keep them: did's allow_unbalanced_panel */
+} scomm_did_unbalanced;
+
+/* how the rows were sampled */
+typedef enum scomm_did_sampling
+{
+	SCOMM_DID_SAMPLING_PANEL = 0,	/* units followed over time */
+	SCOMM_DID_SAMPLING_CROSS_SECTION	/* every row its own observation
+										 * (did's panel = FALSE) */
+} scomm_did_sampling;
+
 typedef struct scomm_did_panel
 {
 	int			n_units;
@@ -77,8 +135,17 @@ typedef struct scomm_did_panel
 	int64_t    *unit_ids;		/* sorted ascending */
 	int32_t    *periods;		/* sorted distinct */
 	int32_t    *first_period;	/* per unit, or SCOMM_DID_NEVER */
-	double	   *y;				/* n_units x n_periods, unit-major */
+	double	   *y;				/* n_units x n_periods, unit-major; NaN
+								 * where a kept unit is not observed */
 	int			n_dropped_unbalanced;	/* incomplete units left out */
+	/* 1.1 */
+	scomm_did_unbalanced unbalanced;
+	scomm_did_sampling sampling;
+	int			n_cov;			/* covariates per unit and period */
+	double	   *cov;			/* n_units x n_periods x n_cov, or NULL */
+	double	   *weight;			/* n_units, or NULL (all 1) */
+	int64_t    *cluster;		/* n_units, or NULL (no clusters) */
+	int			n_incomplete;	/* kept units not observed in every period */
 } scomm_did_panel;
 
 /*
@@ -89,11 +156,32 @@ extern scomm_status scomm_did_panel_finalize(scomm_did_collector *c,
 											 int strict_balance,
 											 scomm_did_panel **out,
 											 scomm_did_diag *diag);
+
+/*
+ * The same with a rule for incomplete units and a sampling design.  With
+ * cross sections every row becomes its own unit (unit ids 0, 1, ... in the
+ * canonical row order) and the unbalanced rule does not apply.  Weights
+ * must be NULL in every row or in none, finite, not negative and constant
+ * within a unit (panel sampling); clusters NULL in every row or in none and
+ * constant within a unit.
+ */
+extern scomm_status scomm_did_panel_finalize_ex(scomm_did_collector *c,
+												scomm_did_unbalanced unbalanced,
+												scomm_did_sampling sampling,
+												scomm_did_panel **out,
+												scomm_did_diag *diag);
 extern void scomm_did_panel_free(scomm_did_panel *p);
 
 /* ---- encodings of the collector ---------------------------------------- */
 
+/*
+ * Version 1 holds rows only; version 2 (1.1) adds a weight, a cluster and
+ * covariates per row.  Encoders write version 1 when the collector has no
+ * weight, cluster or covariate (so such values are byte-identical to 1.0's);
+ * decoders read both.
+ */
 #define SCOMM_DID_CODEC_VERSION 1
+#define SCOMM_DID_CODEC_VERSION_EXTRA 2
 
 extern scomm_status scomm_did_encode_binary(const scomm_did_collector *c,
 											unsigned char **out, size_t *len);
@@ -119,12 +207,30 @@ typedef enum scomm_did_base
 	SCOMM_DID_BASE_UNIVERSAL
 } scomm_did_base;
 
+/* the 2x2 estimator of each cell (did's est_method) */
+typedef enum scomm_did_method
+{
+	SCOMM_DID_METHOD_DR = 0,	/* doubly robust (DRDID drdid_panel/_rc) */
+	SCOMM_DID_METHOD_IPW,		/* standardized IPW (std_ipw_did_panel/_rc) */
+	SCOMM_DID_METHOD_REG		/* outcome regression (reg_did_panel/_rc) */
+} scomm_did_method;
+
+/* the level at which influence functions are summed for inference */
+typedef enum scomm_did_se_level
+{
+	SCOMM_DID_SE_UNIT = 0,		/* by unit */
+	SCOMM_DID_SE_CLUSTER		/* by the panel's cluster ids */
+} scomm_did_se_level;
+
 typedef struct scomm_did_options
 {
 	scomm_did_control control;
 	scomm_did_base base_period;
 	int			anticipation;	/* delta >= 0, in period units */
 	double		alpha;			/* for confidence intervals, e.g. 0.05 */
+	/* 1.1 (zero: the 1.0 behaviour) */
+	scomm_did_method method;
+	scomm_did_se_level se_level;
 } scomm_did_options;
 
 /* flags of an att_gt result */
@@ -138,7 +244,10 @@ typedef enum scomm_did_cell_status
 	SCOMM_DID_CELL_OK = 0,
 	SCOMM_DID_CELL_REFERENCE,	/* universal base period itself: 0 by design */
 	SCOMM_DID_CELL_NO_CONTROL,	/* no usable control unit: estimate is NULL */
-	SCOMM_DID_CELL_TRIMMED		/* treated share >= 0.995 (DRDID trimming) */
+	SCOMM_DID_CELL_TRIMMED,		/* treated share >= 0.995 (DRDID trimming) */
+	/* 1.1 */
+	SCOMM_DID_CELL_OVERLAP,		/* a propensity score >= 0.999 (did's check) */
+	SCOMM_DID_CELL_SINGULAR		/* too few units for the covariates */
 } scomm_did_cell_status;
 
 typedef struct scomm_did_cell
@@ -162,7 +271,23 @@ typedef struct scomm_did_cell
 	int			ctrl_lo;		/* control units [ctrl_lo, n) minus treated */
 	double		mean_treated;	/* mean change of treated units */
 	double		mean_control;	/* mean change of control units */
+	/* 1.1: the general estimators (attgt->kind != COMPACT) */
+	int			par;			/* offset of its parameters in attgt->cellpar */
+	int			n1;				/* observations in its 2x2 sample */
+	double		if_scale;		/* did's n / n1 */
+	int64_t		bad_unit;		/* unit named by an OVERLAP cell */
 } scomm_did_cell;
+
+/* how the cells' influence functions are represented */
+typedef enum scomm_did_kind
+{
+	SCOMM_DID_KIND_COMPACT = 0,	/* balanced panel, no covariates or weights:
+								 * two means per cell (1.0) */
+	SCOMM_DID_KIND_PANEL,		/* panel 2x2 estimators of DRDID */
+	SCOMM_DID_KIND_RC			/* repeated cross-section estimators of
+								 * DRDID, summed by unit (unbalanced kept,
+								 * or cross sections) */
+} scomm_did_kind;
 
 typedef struct scomm_did_attgt
 {
@@ -182,6 +307,17 @@ typedef struct scomm_did_attgt
 	int		   *cohort_start;	/* n_cohorts + 1 offsets */
 	int		   *unit_cohort;	/* per ordered unit: index into cohort_value */
 	double	   *y;				/* n x n_periods, ordered units */
+	/* 1.1 */
+	scomm_did_kind kind;
+	int			n_cov;			/* covariates (the intercept not counted) */
+	double	   *x;				/* n x n_periods x n_cov, ordered units */
+	double	   *w;				/* n sampling weights as given, or NULL */
+	int64_t    *unit_id;		/* n unit ids of the ordered units */
+	int		   *cl;				/* n cluster indices, or NULL */
+	int			n_clusters;
+	double	   *cellpar;		/* the cells' parameters (see did_drdid.c) */
+	size_t		n_cellpar;
+	int			n_obs;			/* rows used (RC kind) */
 } scomm_did_attgt;
 
 extern scomm_status scomm_did_att_gt(const scomm_did_panel *p,
@@ -235,6 +371,33 @@ typedef struct scomm_did_agg
 extern scomm_status scomm_did_aggte(const scomm_did_attgt *a,
 									scomm_did_agg_type type,
 									scomm_did_agg **out);
+
+/* aggte's min_e, max_e and balance_e (has_* zero: not given) */
+typedef struct scomm_did_agg_options
+{
+	int			has_min_e;
+	int			min_e;
+	int			has_max_e;
+	int			max_e;
+	int			has_balance_e;
+	int			balance_e;
+} scomm_did_agg_options;
+
+/*
+ * The same with aggte's event-time options: dynamic keeps event times in
+ * [min_e, max_e] and, with balance_e, only cohorts observed balance_e
+ * periods after treatment and event times from balance_e - (last period -
+ * first period) to balance_e; simple and group use post cells with
+ * t - g <= max_e (did's compute.aggte).
+ */
+extern scomm_status scomm_did_aggte_ex(const scomm_did_attgt *a,
+									   scomm_did_agg_type type,
+									   const scomm_did_agg_options *o,
+									   scomm_did_agg **out);
+
+/* standard error of a unit-level influence function at the options' level
+ * (by unit, or summed within clusters) */
+extern double scomm_did_se_of_if(const scomm_did_attgt *a, const double *ifv);
 extern void scomm_did_agg_free(scomm_did_agg *g);
 
 /* unit-level influence function (length a->n) of a linear functional */

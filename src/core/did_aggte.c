@@ -23,7 +23,62 @@ typedef struct AggCtx
 	int		   *idx;			/* scratch list of cells */
 	double	   *pg;				/* per cohort: share of units */
 	double	   *ifv;			/* scratch influence function */
+	scomm_did_agg_options o;	/* aggte's min_e, max_e, balance_e */
+	int64_t		t_first;		/* did's t2orig(1): first cell's period */
+	int64_t		t_last;			/* did's t2orig(maxT): last period */
+	/*
+	 * The 1.1 estimators keep each term's influence function (terms x n) so
+	 * that the overall one is their combination instead of a second pass over
+	 * the cells; the 1.0 panels keep the 1.0 computation, bit for bit.
+	 */
+	double	   *tif;
+	int			tif_terms;
 } AggCtx;
+
+/* Room for the terms' influence functions (general estimators only). */
+static void
+TermIfInit(AggCtx *x, int nk)
+{
+	const scomm_did_attgt *a = x->a;
+
+	if (a->kind == SCOMM_DID_KIND_COMPACT || nk < 1 ||
+		(double) nk * a->n * sizeof(double) > 512.0 * 1024 * 1024)
+		return;
+	x->tif = scomm_core_alloc((size_t) nk * a->n * sizeof(double));
+	x->tif_terms = x->tif != NULL ? nk : 0;
+}
+
+/* ifv = sum_i sc[i] * (influence function of term sel[i]) */
+static void
+TermIfCombine(AggCtx *x, const int *sel, const double *sc, int m)
+{
+	int			n = x->a->n,
+				i,
+				u;
+
+	memset(x->ifv, 0, n * sizeof(double));
+	for (i = 0; i < m; i++)
+	{
+		const double *t = x->tif + (size_t) sel[i] * n;
+
+		for (u = 0; u < n; u++)
+			x->ifv[u] += sc[i] * t[u];
+	}
+}
+
+/* Is usable cell c in the balanced sample (did's include.balanced.gt)? */
+static int
+Balanced(const AggCtx *x, const scomm_did_cell *c)
+{
+	return !x->o.has_balance_e || x->t_last - c->group >= x->o.balance_e;
+}
+
+/* Is post cell c within max_e periods of treatment (did's keepers)? */
+static int
+WithinMaxE(const AggCtx *x, const scomm_did_cell *c)
+{
+	return !x->o.has_max_e || (int64_t) c->period - c->group <= x->o.max_e;
+}
 
 /* Cohort index of a cell's treated group. */
 static int
@@ -94,7 +149,7 @@ FillEstimate(AggCtx *x, const scomm_did_linear *l, double est,
 {
 	e->est = est;
 	scomm_did_linear_if(x->a, l, x->ifv);
-	e->se = did_se_from_if(x->ifv, x->a->n);
+	e->se = scomm_did_se_of_if(x->a, x->ifv);
 	did_fill_ci(e, x->a->opt.alpha);
 }
 
@@ -136,10 +191,17 @@ MeanOfTerms(AggCtx *x, scomm_did_agg *g, const int *sel, int nsel)
 		}
 		st = Combine(x->a, tmp, sc, nsel, &g->lin[g->n_terms]);
 	}
+	if (st == SCOMM_OK && x->tif != NULL && sel[nsel - 1] < x->tif_terms)
+	{
+		TermIfCombine(x, sel, sc, nsel);
+		g->overall.est = est;
+		g->overall.se = scomm_did_se_of_if(x->a, x->ifv);
+		did_fill_ci(&g->overall, x->a->opt.alpha);
+	}
+	else if (st == SCOMM_OK)
+		FillEstimate(x, &g->lin[g->n_terms], est, &g->overall);
 	scomm_core_free(tmp);
 	scomm_core_free(sc);
-	if (st == SCOMM_OK)
-		FillEstimate(x, &g->lin[g->n_terms], est, &g->overall);
 	return st;
 }
 
@@ -153,7 +215,7 @@ AggSimple(AggCtx *x, scomm_did_agg *g)
 	scomm_status st;
 
 	for (i = 0; i < x->n_use; i++)
-		if (x->a->cells[x->use[i]].post)
+		if (x->a->cells[x->use[i]].post && WithinMaxE(x, &x->a->cells[x->use[i]]))
 			x->idx[m++] = x->use[i];
 	if ((st = AllocTerms(g, 0)) != SCOMM_OK)
 		return st;
@@ -181,8 +243,13 @@ Select(AggCtx *x, int kind, int64_t v, int post_only)
 		int64_t		key = kind == 0 ? (int64_t) c->period - c->group :
 			kind == 1 ? c->group : c->period;
 
-		if (key == v && (!post_only || c->post))
-			x->idx[m++] = x->use[i];
+		if (key != v || (post_only && !c->post))
+			continue;
+		if (kind == 0 && !Balanced(x, c))
+			continue;			/* dynamic: cohorts left out by balance_e */
+		if (kind == 1 && !WithinMaxE(x, c))
+			continue;			/* group: post cells beyond max_e */
+		x->idx[m++] = x->use[i];
 	}
 	return m;
 }
@@ -201,6 +268,8 @@ DistinctKeys(AggCtx *x, int kind, int64_t *keys)
 		int64_t		key = kind == 0 ? (int64_t) c->period - c->group :
 			kind == 1 ? c->group : c->period;
 
+		if (kind == 0 && !Balanced(x, c))
+			continue;
 		for (j = m; j > 0 && keys[j - 1] > key; j--)
 			;
 		if (j > 0 && keys[j - 1] == key)
@@ -226,20 +295,48 @@ Term(AggCtx *x, scomm_did_agg *g, int j, int64_t v, int m, int with_wif)
 	if ((st = WeightedSet(x, x->idx, m, with_wif, &g->lin[j], &est)) != SCOMM_OK)
 		return st;
 	FillEstimate(x, &g->lin[j], est, &g->terms[j]);
+	if (j < x->tif_terms)
+		memcpy(x->tif + (size_t) j * x->a->n, x->ifv, x->a->n * sizeof(double));
 	return SCOMM_OK;
+}
+
+/*
+ * Event times kept by aggte's options: with balance_e those of the balanced
+ * cohorts' cells between balance_e - (t_last - t_first) and balance_e, then
+ * those in [min_e, max_e].
+ */
+static int
+FilterEventTimes(const AggCtx *x, int64_t *keys, int nk)
+{
+	int			j,
+				m = 0;
+
+	for (j = 0; j < nk; j++)
+	{
+		int64_t		e = keys[j];
+
+		if (x->o.has_balance_e &&
+			(e > x->o.balance_e || e < x->o.balance_e - x->t_last + x->t_first))
+			continue;
+		if ((x->o.has_min_e && e < x->o.min_e) || (x->o.has_max_e && e > x->o.max_e))
+			continue;
+		keys[m++] = e;
+	}
+	return m;
 }
 
 /* type dynamic: one term per event time e = t - g; overall = mean of e >= 0. */
 static scomm_status
 AggDynamic(AggCtx *x, scomm_did_agg *g, int64_t *keys, int *sel)
 {
-	int			nk = DistinctKeys(x, 0, keys),
+	int			nk = FilterEventTimes(x, keys, DistinctKeys(x, 0, keys)),
 				j,
 				nsel = 0;
 	scomm_status st;
 
 	if ((st = AllocTerms(g, nk)) != SCOMM_OK)
 		return st;
+	TermIfInit(x, nk);
 	for (j = 0; j < nk; j++)
 	{
 		if (scomm_core_interrupted())
@@ -270,6 +367,7 @@ AggCalendar(AggCtx *x, scomm_did_agg *g, int64_t *keys, int *sel)
 			ming = x->a->cells[x->use[j]].group;
 	if ((st = AllocTerms(g, nk)) != SCOMM_OK)
 		return st;
+	TermIfInit(x, nk);
 	for (j = 0; j < nk; j++)
 	{
 		if (keys[j] < ming || (m = Select(x, 2, keys[j], 1)) == 0)
@@ -286,9 +384,12 @@ AggCalendar(AggCtx *x, scomm_did_agg *g, int64_t *keys, int *sel)
 
 /*
  * did's weight term for the overall group aggregate: the k-th group share
- * against membership in the k-th group.  (compute.aggte.R at commit c928ce8
- * passes the cell-level group vector to wif(); did 2.5.1's reference SE is
- * reproduced only with the group labels, see docs/did_core.md.)
+ * against membership in a group.  did 2.1.2 (compute.aggte.R, also at
+ * commit c928ce8) passes the cell-level group vector to wif(), so the k-th
+ * share meets the group of the k-th usable cell; did 2.5.1 uses the k-th
+ * group.  The panels 1.0 handled (no covariates or weights, balanced)
+ * follow 2.5.1, whose numbers 1.0 reproduced; the 1.1 estimators follow
+ * 2.1.2, the reference for covariates (docs/did_core.md).
  */
 static void
 GroupWif(AggCtx *x, scomm_did_agg *g, double S, double theta)
@@ -297,8 +398,13 @@ GroupWif(AggCtx *x, scomm_did_agg *g, double S, double theta)
 	int			k;
 
 	for (k = 0; k < g->n_terms; k++)
-		l->cohort_coef[CellCohort(x->a, g->lin[k].cell[0])] +=
-			(g->terms[k].est - theta) / S;
+	{
+		/* did 2.5.1: the k-th group; did 2.1.2: the group of the k-th cell */
+		int			cell = x->a->kind == SCOMM_DID_KIND_COMPACT ?
+			g->lin[k].cell[0] : x->use[k];
+
+		l->cohort_coef[CellCohort(x->a, cell)] += (g->terms[k].est - theta) / S;
+	}
 }
 
 /* type group: per-group mean of post cells; overall weighted by pg + wif. */
@@ -317,6 +423,7 @@ AggGroup(AggCtx *x, scomm_did_agg *g, int64_t *keys, int *sel)
 	(void) sel;
 	if ((st = AllocTerms(g, nk)) != SCOMM_OK)
 		return st;
+	TermIfInit(x, nk);
 	if ((pgg = scomm_core_alloc((nk + 1) * sizeof(double))) == NULL)
 		return SCOMM_ENOMEM;
 	for (j = 0; j < nk; j++)
@@ -344,6 +451,34 @@ AggGroup(AggCtx *x, scomm_did_agg *g, int64_t *keys, int *sel)
 	st = Combine(x->a, g->lin, pgg, ng, &g->lin[ng]);
 	if (st == SCOMM_OK && ng == 0)
 		g->overall.est = g->overall.se = g->overall.ci_lo = g->overall.ci_hi = NAN;
+	else if (st == SCOMM_OK && x->tif != NULL && ng <= x->tif_terms)
+	{
+		const scomm_did_attgt *a = x->a;
+		double	   *coef = g->lin[ng].cohort_coef,
+				   *before = scomm_core_alloc((a->n_cohorts + 1) * sizeof(double));
+		int		   *all = scomm_core_alloc((ng + 1) * sizeof(int));
+		int			u;
+
+		if (before == NULL || all == NULL)
+			st = SCOMM_ENOMEM;
+		else
+		{
+			/* the group terms plus the weight term GroupWif adds */
+			memcpy(before, coef, a->n_cohorts * sizeof(double));
+			GroupWif(x, g, S, theta);
+			for (j = 0; j < ng; j++)
+				all[j] = j;
+			TermIfCombine(x, all, pgg, ng);
+			for (u = 0; u < a->n; u++)
+				x->ifv[u] += DID_UNIT_WEIGHT(a, u) *
+					(coef[a->unit_cohort[u]] - before[a->unit_cohort[u]]);
+			g->overall.est = theta;
+			g->overall.se = scomm_did_se_of_if(a, x->ifv);
+			did_fill_ci(&g->overall, a->opt.alpha);
+		}
+		scomm_core_free(before);
+		scomm_core_free(all);
+	}
 	else if (st == SCOMM_OK)
 	{
 		GroupWif(x, g, S, theta);
@@ -355,12 +490,14 @@ AggGroup(AggCtx *x, scomm_did_agg *g, int64_t *keys, int *sel)
 
 /* Usable cells and group shares of a. */
 static scomm_status
-CtxInit(AggCtx *x, const scomm_did_attgt *a)
+CtxInit(AggCtx *x, const scomm_did_attgt *a, const scomm_did_agg_options *o)
 {
 	int			i;
 
 	memset(x, 0, sizeof(*x));
 	x->a = a;
+	if (o != NULL)
+		x->o = *o;
 	x->use = scomm_core_alloc((a->n_cells + 1) * sizeof(int));
 	x->idx = scomm_core_alloc((a->n_cells + 1) * sizeof(int));
 	x->pg = scomm_core_alloc(a->n_cohorts * sizeof(double));
@@ -369,15 +506,38 @@ CtxInit(AggCtx *x, const scomm_did_attgt *a)
 		return SCOMM_ENOMEM;
 	for (i = 0; i < a->n_cells; i++)
 		if (DID_CELL_USABLE(&a->cells[i]))
+		{
+			const scomm_did_cell *c = &a->cells[i];
+
+			if (x->n_use == 0)
+				x->t_first = c->period;
+			if (x->n_use == 0 || c->period > x->t_last)
+				x->t_last = c->period;
 			x->use[x->n_use++] = i;
+		}
 	for (i = 0; i < a->n_cohorts; i++)
-		x->pg[i] = (double) (a->cohort_start[i + 1] - a->cohort_start[i]) / a->n;
+	{
+		int			u;
+
+		if (a->w == NULL)
+			x->pg[i] = (double) (a->cohort_start[i + 1] - a->cohort_start[i]) / a->n;
+		else
+		{
+			/* did: pg = mean(weights.ind * (G == g)) over the units */
+			double		s = 0.0;
+
+			for (u = a->cohort_start[i]; u < a->cohort_start[i + 1]; u++)
+				s += a->w[u];
+			x->pg[i] = s / a->n;
+		}
+	}
 	return SCOMM_OK;
 }
 
 static void
 CtxFree(AggCtx *x)
 {
+	scomm_core_free(x->tif);
 	scomm_core_free(x->use);
 	scomm_core_free(x->idx);
 	scomm_core_free(x->pg);
@@ -387,6 +547,13 @@ CtxFree(AggCtx *x)
 scomm_status
 scomm_did_aggte(const scomm_did_attgt *a, scomm_did_agg_type type,
 				scomm_did_agg **out)
+{
+	return scomm_did_aggte_ex(a, type, NULL, out);
+}
+
+scomm_status
+scomm_did_aggte_ex(const scomm_did_attgt *a, scomm_did_agg_type type,
+				   const scomm_did_agg_options *o, scomm_did_agg **out)
 {
 	AggCtx		x;
 	scomm_did_agg *g;
@@ -401,7 +568,7 @@ scomm_did_aggte(const scomm_did_attgt *a, scomm_did_agg_type type,
 	g = scomm_core_alloc(sizeof(scomm_did_agg));
 	keys = scomm_core_alloc((a->n_cells + 1) * sizeof(int64_t));
 	sel = scomm_core_alloc((a->n_cells + 1) * sizeof(int));
-	st = CtxInit(&x, a);
+	st = CtxInit(&x, a, o);
 	if (st == SCOMM_OK && (!g || !keys || !sel))
 		st = SCOMM_ENOMEM;
 	if (st == SCOMM_OK)

@@ -53,6 +53,11 @@ scomm_did_attgt_free(scomm_did_attgt *a)
 	scomm_core_free(a->cohort_start);
 	scomm_core_free(a->unit_cohort);
 	scomm_core_free(a->y);
+	scomm_core_free(a->x);
+	scomm_core_free(a->w);
+	scomm_core_free(a->unit_id);
+	scomm_core_free(a->cl);
+	scomm_core_free(a->cellpar);
 	scomm_core_free(a);
 }
 
@@ -99,18 +104,40 @@ PrepareCohorts(const scomm_did_panel *p, int delta, UnitKey *keys, int *flags)
 	return nt;
 }
 
-/* Drop units treated by the first period (plus anticipation); sort the rest. */
+/* Does unit row of p have an outcome in one of the first nt periods? */
 static int
-DropEarly(UnitKey *keys, int nu, int32_t fp, int delta, int *dropped)
+ObservedBefore(const scomm_did_panel *p, int row, int nt)
+{
+	int			t;
+
+	for (t = 0; t < nt; t++)
+		if (!isnan(p->y[(size_t) row * p->n_periods + t]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Drop units treated by the first period (plus anticipation), and (units
+ * kept incomplete) units without an outcome in the periods used; sort the
+ * rest.  *dropped counts the first kind.
+ */
+static int
+DropEarly(const scomm_did_panel *p, int nt, UnitKey *keys, int nu,
+		  int32_t fp, int delta, int *dropped)
 {
 	int			i,
-				k = 0;
+				k = 0,
+				early = 0;
 
 	for (i = 0; i < nu; i++)
-		if (keys[i].cohort == SCOMM_DID_NEVER ||
-			(int64_t) keys[i].cohort > (int64_t) fp + delta)
+	{
+		if (!(keys[i].cohort == SCOMM_DID_NEVER ||
+			  (int64_t) keys[i].cohort > (int64_t) fp + delta))
+			early++;
+		else if (nt == p->n_periods || ObservedBefore(p, keys[i].row, nt))
 			keys[k++] = keys[i];
-	*dropped = nu - k;
+	}
+	*dropped = early;
 	qsort(keys, k, sizeof(UnitKey), UnitKeyCmp);
 	return k;
 }
@@ -128,8 +155,15 @@ BuildUnits(scomm_did_attgt *a, const scomm_did_panel *p, const UnitKey *keys)
 	a->unit_cohort = scomm_core_alloc(a->n * sizeof(int));
 	a->y = scomm_core_alloc((size_t) a->n * nt * sizeof(double));
 	a->groups = scomm_core_alloc((a->n + 1) * sizeof(int32_t));
+	a->unit_id = scomm_core_alloc(a->n * sizeof(int64_t));
+	a->n_cov = p->n_cov;
+	if (p->n_cov > 0)
+		a->x = scomm_core_alloc((size_t) a->n * nt * p->n_cov * sizeof(double));
+	if (p->weight != NULL)
+		a->w = scomm_core_alloc(a->n * sizeof(double));
 	if (!a->cohort_value || !a->cohort_start || !a->unit_cohort || !a->y ||
-		!a->groups)
+		!a->groups || !a->unit_id || (p->n_cov > 0 && !a->x) ||
+		(p->weight != NULL && !a->w))
 		return SCOMM_ENOMEM;
 	for (i = 0; i < a->n; i++)
 	{
@@ -143,6 +177,13 @@ BuildUnits(scomm_did_attgt *a, const scomm_did_panel *p, const UnitKey *keys)
 		a->unit_cohort[i] = c - 1;
 		memcpy(a->y + (size_t) i * nt,
 			   p->y + (size_t) keys[i].row * p->n_periods, nt * sizeof(double));
+		a->unit_id[i] = keys[i].id;
+		if (p->n_cov > 0)
+			memcpy(a->x + (size_t) i * nt * p->n_cov,
+				   p->cov + (size_t) keys[i].row * p->n_periods * p->n_cov,
+				   (size_t) nt * p->n_cov * sizeof(double));
+		if (p->weight != NULL)
+			a->w[i] = p->weight[keys[i].row];
 	}
 	a->n_cohorts = c;
 	a->cohort_start[c] = a->n;
@@ -336,7 +377,8 @@ ComputeCells(scomm_did_attgt *a)
 				c->mean_treated = c->mean_control = 0.0;
 				continue;
 			}
-			EstimateCell(a, c, z);
+			if (a->kind == SCOMM_DID_KIND_COMPACT)
+				EstimateCell(a, c, z);
 		}
 	}
 	a->n_cells = k;
@@ -352,7 +394,94 @@ OptionsValid(const scomm_did_options *o)
 		 o->control == SCOMM_DID_NOT_YET_TREATED) &&
 		(o->base_period == SCOMM_DID_BASE_VARYING ||
 		 o->base_period == SCOMM_DID_BASE_UNIVERSAL) &&
-		o->anticipation >= 0 && o->alpha > 0.0 && o->alpha < 1.0;
+		o->anticipation >= 0 && o->alpha > 0.0 && o->alpha < 1.0 &&
+		o->method >= SCOMM_DID_METHOD_DR && o->method <= SCOMM_DID_METHOD_REG &&
+		(o->se_level == SCOMM_DID_SE_UNIT || o->se_level == SCOMM_DID_SE_CLUSTER);
+}
+
+static int
+Int64Cmp(const void *x, const void *y)
+{
+	int64_t		a = *(const int64_t *) x,
+				b = *(const int64_t *) y;
+
+	return (a > b) - (a < b);
+}
+
+/* Cluster index (0 .. n_clusters - 1) of every ordered unit. */
+static scomm_status
+BuildClusters(scomm_did_attgt *a, const scomm_did_panel *p, const UnitKey *keys)
+{
+	int64_t    *ids = scomm_core_alloc((a->n + 1) * sizeof(int64_t));
+	int			i,
+				g = 0;
+
+	a->cl = scomm_core_alloc((a->n + 1) * sizeof(int));
+	if (ids == NULL || a->cl == NULL)
+	{
+		scomm_core_free(ids);
+		return SCOMM_ENOMEM;
+	}
+	for (i = 0; i < a->n; i++)
+		ids[i] = p->cluster[keys[i].row];
+	qsort(ids, a->n, sizeof(int64_t), Int64Cmp);
+	for (i = 0; i < a->n; i++)
+		if (g == 0 || ids[g - 1] != ids[i])
+			ids[g++] = ids[i];
+	for (i = 0; i < a->n; i++)
+	{
+		int64_t		v = p->cluster[keys[i].row];
+		int			lo = 0,
+					hi = g - 1;
+
+		while (lo < hi)
+		{
+			int			mid = (lo + hi) / 2;
+
+			if (ids[mid] < v)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		a->cl[i] = lo;
+	}
+	a->n_clusters = g;
+	scomm_core_free(ids);
+	return SCOMM_OK;
+}
+
+/*
+ * Standard errors and intervals of the cells from their unit-level
+ * influence functions (general estimators, or clusters).
+ */
+static scomm_status
+CellStandardErrors(scomm_did_attgt *a)
+{
+	double	   *ifv = scomm_core_alloc((a->n + 1) * sizeof(double));
+	double		z = did_zcrit(a->opt.alpha);
+	int			k;
+
+	if (ifv == NULL)
+		return SCOMM_ENOMEM;
+	for (k = 0; k < a->n_cells; k++)
+	{
+		scomm_did_cell *c = &a->cells[k];
+
+		if (scomm_core_interrupted())
+		{
+			scomm_core_free(ifv);
+			return SCOMM_CANCELLED;
+		}
+		if (c->status != SCOMM_DID_CELL_OK)
+			continue;
+		memset(ifv, 0, a->n * sizeof(double));
+		did_cell_add_if(a, c, 1.0, ifv);
+		c->se = scomm_did_se_of_if(a, ifv);
+		c->ci_lo = c->att - z * c->se;
+		c->ci_hi = c->att + z * c->se;
+	}
+	scomm_core_free(ifv);
+	return SCOMM_OK;
 }
 
 /* Keep the estimable groups: later than the first period plus anticipation. */
@@ -392,6 +521,20 @@ scomm_did_att_gt(const scomm_did_panel *p, const scomm_did_options *opt,
 		return SCOMM_ENOMEM;
 	}
 	a->opt = *opt;
+	a->kind = (p->sampling == SCOMM_DID_SAMPLING_CROSS_SECTION ||
+			   p->unbalanced == SCOMM_DID_UNBALANCED_KEEP) ? SCOMM_DID_KIND_RC :
+		(p->n_cov > 0 || p->weight != NULL) ? SCOMM_DID_KIND_PANEL :
+		SCOMM_DID_KIND_COMPACT;
+	if (opt->se_level == SCOMM_DID_SE_CLUSTER && p->cluster == NULL)
+	{
+		st = SCOMM_EINVAL;
+		if (diag)
+		{
+			diag->code = SCOMM_DID_ERR_CLUSTER;
+			strcpy(diag->message, "the panel has no cluster ids to cluster by");
+		}
+		goto fail;
+	}
 	nt = PrepareCohorts(p, opt->anticipation, keys, &a->flags);
 	st = SCOMM_EEMPTY;
 	if (nt < 2)
@@ -404,7 +547,7 @@ scomm_did_att_gt(const scomm_did_panel *p, const scomm_did_options *opt,
 		goto fail;
 	}
 	a->n_periods = nt;
-	a->n = DropEarly(keys, p->n_units, p->periods[0], opt->anticipation,
+	a->n = DropEarly(p, nt, keys, p->n_units, p->periods[0], opt->anticipation,
 					 &a->n_dropped_early);
 	if (a->n_dropped_early > 0)
 		a->flags |= SCOMM_DID_FLAG_DROPPED_EARLY;
@@ -414,6 +557,8 @@ scomm_did_att_gt(const scomm_did_panel *p, const scomm_did_options *opt,
 		goto fail;
 	memcpy(a->periods, p->periods, nt * sizeof(int32_t));
 	if ((st = BuildUnits(a, p, keys)) != SCOMM_OK)
+		goto fail;
+	if (opt->se_level == SCOMM_DID_SE_CLUSTER && (st = BuildClusters(a, p, keys)) != SCOMM_OK)
 		goto fail;
 	FilterGroups(a);
 	if (a->n_groups == 0)
@@ -427,6 +572,14 @@ scomm_did_att_gt(const scomm_did_panel *p, const scomm_did_options *opt,
 		goto fail;
 	}
 	if ((st = ComputeCells(a)) != SCOMM_OK)
+		goto fail;
+	if (a->kind != SCOMM_DID_KIND_COMPACT &&
+		((st = did_check_covariates(a, diag)) != SCOMM_OK ||
+		 (st = did_estimate_cells(a, diag)) != SCOMM_OK))
+		goto fail;
+	/* (the general estimators give their cells' standard errors themselves) */
+	if (a->kind == SCOMM_DID_KIND_COMPACT && opt->se_level == SCOMM_DID_SE_CLUSTER &&
+		(st = CellStandardErrors(a)) != SCOMM_OK)
 		goto fail;
 	scomm_core_free(keys);
 	*out = a;

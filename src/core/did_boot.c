@@ -177,11 +177,12 @@ ScaledIqr(const double *bres, int B, int k, int j, double *col)
 }
 
 /*
- * Standard errors and sup-t critical value from the draws; SCOMM_CANCELLED
- * when an interrupt is pending between the columns' sorts.
+ * Standard errors and sup-t critical value from the draws; the scaled IQR
+ * of a column is divided by div (sqrt(n) by unit, n / sqrt(G) by cluster).
+ * SCOMM_CANCELLED when an interrupt is pending between the columns' sorts.
  */
 static scomm_status
-Summarize(const double *bres, int B, int k, double alpha, double n,
+Summarize(const double *bres, int B, int k, double alpha, double div,
 		  double *col, scomm_did_boot *out)
 {
 	double	   *sig = out->se;
@@ -215,7 +216,7 @@ Summarize(const double *bres, int B, int k, double alpha, double n,
 	qsort(col, m, sizeof(double), DoubleCmp);
 	out->crit_val = m > 0 ? Quantile1(col, m, 1.0 - alpha) : NAN;
 	for (j = 0; j < k; j++)
-		sig[j] /= sqrt(n);
+		sig[j] /= div;
 	return SCOMM_OK;
 }
 
@@ -270,6 +271,89 @@ LinearsValid(const scomm_did_attgt *a, const scomm_did_linear *lin, int k)
 	return 1;
 }
 
+/*
+ * The general multiplier bootstrap (covariates, weights, unbalanced panels,
+ * cross sections, clusters): the unit-level influence functions of the k
+ * functionals, summed within clusters when clustering (did's mboot since
+ * 2.3.1.906: cluster sums, one multiplier per cluster), as an R x k table S;
+ * draw b is v' S / sqrt(R) for Rademacher v, and the scaled IQR of a column
+ * divided by n / sqrt(R) is its standard error (sqrt(n) by unit).
+ */
+static scomm_status
+GeneralBoot(const scomm_did_attgt *a, const scomm_did_linear *lin, int k,
+			int biters, gsl_rng *r, double alpha, scomm_did_boot *res)
+{
+	int			cluster = a->opt.se_level == SCOMM_DID_SE_CLUSTER && a->cl != NULL;
+	int			R = cluster ? a->n_clusters : a->n,
+				i,
+				j,
+				b;
+	double	   *S,
+			   *ifv,
+			   *bres,
+			   *col;
+	signed char *v;
+	scomm_status st = SCOMM_OK;
+
+	if ((double) R * k * sizeof(double) > 1e9 || (double) biters * k * sizeof(double) > 1e9)
+		return SCOMM_ETOOBIG;
+	S = scomm_core_alloc((size_t) R * k * sizeof(double));
+	ifv = scomm_core_alloc(((size_t) a->n + 1) * sizeof(double));
+	bres = scomm_core_alloc((size_t) biters * k * sizeof(double));
+	col = scomm_core_alloc((size_t) biters * sizeof(double));
+	v = scomm_core_alloc(R + 1);
+	if (!S || !ifv || !bres || !col || !v)
+		st = SCOMM_ENOMEM;
+	for (j = 0; j < k && st == SCOMM_OK; j++)
+	{
+		if (scomm_core_interrupted())
+		{
+			st = SCOMM_CANCELLED;
+			break;
+		}
+		st = scomm_did_linear_if(a, &lin[j], ifv);
+		for (i = 0; i < a->n && st == SCOMM_OK; i++)
+			S[(size_t) (cluster ? a->cl[i] : i) * k + j] += ifv[i];
+	}
+	for (b = 0; b < biters && st == SCOMM_OK; b++)
+	{
+		double	   *row = bres + (size_t) b * k;
+		double		scale = 1.0 / sqrt((double) R);
+
+		if (scomm_core_interrupted())
+		{
+			st = SCOMM_CANCELLED;
+			break;
+		}
+		DrawWeights(r, v, R);
+		for (i = 0; i < R; i++)
+		{
+			const double *s = S + (size_t) i * k;
+
+			if (v[i] > 0)
+				for (j = 0; j < k; j++)
+					row[j] += s[j];
+			else
+				for (j = 0; j < k; j++)
+					row[j] -= s[j];
+		}
+		for (j = 0; j < k; j++)
+			row[j] *= scale;
+	}
+	if (st == SCOMM_OK)
+	{
+		res->k = k;
+		res->biters = biters;
+		st = Summarize(bres, biters, k, alpha, a->n / sqrt((double) R), col, res);
+	}
+	scomm_core_free(S);
+	scomm_core_free(ifv);
+	scomm_core_free(bres);
+	scomm_core_free(col);
+	scomm_core_free(v);
+	return st;
+}
+
 scomm_status
 scomm_did_mboot(const scomm_did_attgt *a, const scomm_did_linear *lin, int k,
 				int biters, unsigned long seed, double alpha,
@@ -299,7 +383,23 @@ scomm_did_mboot(const scomm_did_attgt *a, const scomm_did_linear *lin, int k,
 	res = scomm_core_alloc(sizeof(scomm_did_boot));
 	if (res)
 		res->se = scomm_core_alloc(k * sizeof(double));
-	if (!WorkInit(&w, a) || !r.state || !bres || !col || !res || !res->se)
+	if (!r.state || !res || !res->se)
+		st = SCOMM_ENOMEM;
+	if (st == SCOMM_OK && (a->kind != SCOMM_DID_KIND_COMPACT ||
+						   a->opt.se_level == SCOMM_DID_SE_CLUSTER))
+	{
+		gsl_rng_set(&r, seed);
+		st = GeneralBoot(a, lin, k, biters, &r, alpha, res);
+		if (st == SCOMM_OK)
+			*out = res;
+		else
+			scomm_did_boot_free(res);
+		scomm_core_free(r.state);
+		scomm_core_free(bres);
+		scomm_core_free(col);
+		return st;
+	}
+	if (st == SCOMM_OK && (!WorkInit(&w, a) || !bres || !col))
 		st = SCOMM_ENOMEM;
 	if (st == SCOMM_OK)
 	{
@@ -319,7 +419,7 @@ scomm_did_mboot(const scomm_did_attgt *a, const scomm_did_linear *lin, int k,
 	{
 		res->k = k;
 		res->biters = biters;
-		st = Summarize(bres, biters, k, alpha, a->n, col, res);
+		st = Summarize(bres, biters, k, alpha, sqrt((double) a->n), col, res);
 	}
 	if (st == SCOMM_OK)
 		*out = res;

@@ -35,6 +35,11 @@ did_cell_add_if_window(const scomm_did_attgt *a, const scomm_did_cell *c,
 
 	if (c->status != SCOMM_DID_CELL_OK || w == 0.0)
 		return;					/* reference cells have IF 0 */
+	if (a->kind != SCOMM_DID_KIND_COMPACT)
+	{
+		did_cell_add_if_general(a, c, w, ifv, w0, w1);
+		return;
+	}
 	sc = -w * n / c->n_control;
 	AddRange(a, c->treat_lo, c->treat_hi, c->t_idx, c->b_idx,
 			 c->mean_treated, w * n / c->n_treated, ifv, w0, w1);
@@ -67,6 +72,33 @@ did_se_from_if(const double *ifv, int n)
 	for (i = 0; i < n; i++)
 		s += ifv[i] * ifv[i];
 	se = sqrt(s / n / n);
+	return se > DID_SE_ZERO ? se : NAN;
+}
+
+/*
+ * Standard error of a unit-level influence function at the options' level:
+ * by unit sqrt(sum IF^2) / n, by cluster sqrt(sum_c (sum_{i in c} IF_i)^2) /
+ * n (the cluster sums did's clustered multiplier bootstrap draws from).
+ */
+double
+scomm_did_se_of_if(const scomm_did_attgt *a, const double *ifv)
+{
+	double	   *sum,
+				s = 0.0,
+				se;
+	int			i;
+
+	if (a->opt.se_level != SCOMM_DID_SE_CLUSTER || a->cl == NULL)
+		return did_se_from_if(ifv, a->n);
+	sum = scomm_core_alloc((a->n_clusters + 1) * sizeof(double));
+	if (sum == NULL)
+		return NAN;
+	for (i = 0; i < a->n; i++)
+		sum[a->cl[i]] += ifv[i];
+	for (i = 0; i < a->n_clusters; i++)
+		s += sum[i] * sum[i];
+	scomm_core_free(sum);
+	se = sqrt(s) / a->n;
 	return se > DID_SE_ZERO ? se : NAN;
 }
 
@@ -107,7 +139,7 @@ scomm_did_linear_if(const scomm_did_attgt *a, const scomm_did_linear *l,
 	if (a == NULL || l == NULL || ifv == NULL)
 		return SCOMM_EINVAL;
 	for (i = 0; i < a->n; i++)
-		ifv[i] = l->cohort_coef[a->unit_cohort[i]];
+		ifv[i] = l->cohort_coef[a->unit_cohort[i]] * DID_UNIT_WEIGHT(a, i);
 	for (i = 0; i < l->n_terms; i++)
 	{
 		if (l->cell[i] < 0 || l->cell[i] >= a->n_cells)

@@ -60,6 +60,46 @@ PreCovariance(const scomm_did_attgt *a, const int *pre, int q, gsl_matrix *V)
 	return SCOMM_OK;
 }
 
+/*
+ * V = S'S / n with S the cluster sums of the cells' influence functions
+ * (G x q): did's V = IF'IF / n with the clusters as the sampled units.
+ */
+static scomm_status
+ClusterCovariance(const scomm_did_attgt *a, const int *pre, int q, gsl_matrix *V)
+{
+	double	   *S = scomm_core_alloc((size_t) a->n_clusters * q * sizeof(double));
+	double	   *ifv = scomm_core_alloc(((size_t) a->n + 1) * sizeof(double));
+	gsl_matrix_view M;
+	int			k,
+				i;
+
+	if (S == NULL || ifv == NULL)
+	{
+		scomm_core_free(S);
+		scomm_core_free(ifv);
+		return SCOMM_ENOMEM;
+	}
+	for (k = 0; k < q; k++)
+	{
+		if (scomm_core_interrupted())
+		{
+			scomm_core_free(S);
+			scomm_core_free(ifv);
+			return SCOMM_CANCELLED;
+		}
+		memset(ifv, 0, a->n * sizeof(double));
+		did_cell_add_if(a, &a->cells[pre[k]], 1.0, ifv);
+		for (i = 0; i < a->n; i++)
+			S[(size_t) a->cl[i] * q + k] += ifv[i];
+	}
+	gsl_matrix_set_zero(V);
+	M = gsl_matrix_view_array(S, a->n_clusters, q);
+	gsl_blas_dsyrk(CblasLower, CblasTrans, 1.0 / a->n, &M.matrix, 0.0, V);
+	scomm_core_free(S);
+	scomm_core_free(ifv);
+	return SCOMM_OK;
+}
+
 /* Solve V x = att(pre) by Cholesky; W = n att' x.  Singular: ESINGULAR. */
 static scomm_status
 WaldStatistic(const scomm_did_attgt *a, const int *pre, int q, gsl_matrix *V,
@@ -139,7 +179,10 @@ scomm_did_pretest_wald_leads(const scomm_did_attgt *a, int leads,
 		return SCOMM_ENOMEM;
 	}
 	V = gsl_matrix_view_array(vbuf, q, q);
-	st = PreCovariance(a, pre, q, &V.matrix);
+	if (a->opt.se_level == SCOMM_DID_SE_CLUSTER && a->cl != NULL)
+		st = ClusterCovariance(a, pre, q, &V.matrix);
+	else
+		st = PreCovariance(a, pre, q, &V.matrix);
 	if (st == SCOMM_OK)
 		st = WaldStatistic(a, pre, q, &V.matrix, &out->W);
 	if (st == SCOMM_OK)

@@ -47,6 +47,23 @@ got=$(printf '%s\n' "$out" | awk -F'|' '/^Event study/ { f = 1; next } f && /^$/
 expect "event times of the DiD event study" "-5 -4 -3 -2 -1 0 1 2 3 4" "$got"
 got=$(printf '%s\n' "$out" | grep -c "^ group-time ATT\|^ two-way fixed effects\|^ naive: mean after" || true)
 expect "overall estimates printed" 3 "$got"
+# the analysis as S-Comm studies run it: the 1.0 analysis uses the counties seen
+# every year (from the panel table); on county totals with coverage >= 90%,
+# unbalanced => 'keep' uses every county with one such year, 'drop' those with
+# all eleven (both counted here from scomm_data.county_crime)
+every_year=$(printf '%s\n' "$out" | awk -F'|' '/counties_with_data/ { getline; getline; gsub(/ /, "", $2); print $2; exit }')
+expect "1.0 analysis: counties observed every year" "$every_year" "$(cell 6 '^1\.0:')"
+read -r any_year all_years <<<"$(psql -X -At -F' ' -d $db -c "SELECT count(*), count(*) FILTER (WHERE years = 11) FROM (
+	SELECT fips, count(*) AS years FROM (SELECT fips, year FROM scomm_data.county_crime
+	  WHERE offense IN ('murder', 'rape', 'robbery', 'aggravated assault') AND population > 0
+	  GROUP BY fips, year HAVING count(*) = 4 AND min(coverage) >= 0.9) y
+	JOIN scomm_data.activation USING (fips) GROUP BY fips) c")"
+expect "county totals, coverage >= 90%: counties seen every year" "$all_years" "$(cell 6 '^countytotals')"
+expect "unbalanced => keep: every county with an adequate year" "$any_year" "$(cell 6 '^keepthecounties')"
+expect "variants of the analysis printed" 8 "$(printf '%s\n' "$out" | awk -F'|' 'NF == 6 && $2 ~ /^ *[0-9]+ *$/ && $1 ~ /(1\.0:|county totals|keep the|\+ |the same with)/' | wc -l)"
+expect "stored event study: an overall row and event times from -5" "t -5" \
+	"$(psql -X -At -F' ' -d $db -c "SELECT count(*) FILTER (WHERE label IS NULL) = 1, min(label) FROM scomm_data.did_event_study")"
+[ -s "$root/out/event_study.png" ] || { echo "  no out/event_study.png"; fail=1; }
 # the latent class step (50_classes.sql): one class per county, the chosen model's
 # classes numbered from 1, posteriors in (0, 1] and at least 1/classes (the largest)
 chosen=$(printf '%s\n' "$out" | awk -F'|' '/lowest BIC/ { gsub(/ /, "", $1); print $1 }')

@@ -75,7 +75,8 @@ MpdtaPanel(void)
 }
 
 static const scomm_did_options default_opt = {
-	SCOMM_DID_NEVER_TREATED, SCOMM_DID_BASE_VARYING, 0, 0.05
+	SCOMM_DID_NEVER_TREATED, SCOMM_DID_BASE_VARYING, 0, 0.05,
+	SCOMM_DID_METHOD_DR, SCOMM_DID_SE_UNIT
 };
 
 /* ---- reference: att_gt ------------------------------------------------- */
