@@ -27,7 +27,7 @@
 /* ---- options -------------------------------------------------------------- */
 
 /* Is the option text equal to name, ignoring case, '_', '-' and spaces? */
-static bool
+bool
 OptionIs(const char *value, const char *name)
 {
 	const char *v = value;
@@ -54,7 +54,7 @@ BadOption(const char *what, const char *value, const char *valid)
 			 errhint("Valid values are %s.", valid)));
 }
 
-static scomm_did_control
+scomm_did_control
 ParseControl(text *t)
 {
 	char	   *s = text_to_cstring(t);
@@ -81,7 +81,7 @@ ParseBase(text *t)
 }
 
 /* unbalanced => true when incomplete units are an error, false to drop them */
-static bool
+bool
 ParseUnbalanced(text *t)
 {
 	char	   *s = text_to_cstring(t);
@@ -109,7 +109,7 @@ ParseKind(text *t)
 	return SCOMM_DID_AGG_SIMPLE;
 }
 
-static double
+double
 CheckAlpha(double alpha)
 {
 	if (!(alpha > 0.0 && alpha < 1.0))
@@ -119,7 +119,7 @@ CheckAlpha(double alpha)
 	return alpha;
 }
 
-static int
+int
 CheckAnticipation(int32 anticipation)
 {
 	if (anticipation < 0)
@@ -142,7 +142,7 @@ CheckBootstrap(int32 b)
 /* ---- errors ------------------------------------------------------------- */
 
 /* ERROR for a failed core call; diag (may be NULL) names the unit. */
-static void
+void
 DidError(scomm_status st, const scomm_did_diag *diag, const char *what)
 {
 	ScommRaiseCommon(st, what);
@@ -171,14 +171,8 @@ DidError(scomm_status st, const scomm_did_diag *diag, const char *what)
 
 /* ---- the estimation pipeline -------------------------------------------- */
 
-typedef struct DidFit
-{
-	scomm_did_panel *panel;
-	scomm_did_attgt *attgt;
-} DidFit;
-
 /* Finalize a panel, with a NOTICE for dropped incomplete units. */
-static scomm_did_panel *
+scomm_did_panel *
 FinalizePanel(Datum panel, bool strict, const char *what)
 {
 	scomm_did_collector *rows = DidPanelRows(panel);
@@ -218,7 +212,7 @@ LastCohort(const scomm_did_panel *p, int anticipation)
 }
 
 /* ATT(g,t) of a panel, with the NOTICEs did would print as warnings. */
-static DidFit
+DidFit
 FitAttGt(Datum panel, const scomm_did_options *opt, bool strict, const char *what)
 {
 	DidFit		f;
@@ -261,7 +255,7 @@ FitAttGt(Datum panel, const scomm_did_options *opt, bool strict, const char *wha
 	return f;
 }
 
-static void
+void
 FreeFit(DidFit *f)
 {
 	scomm_did_attgt_free(f->attgt);
@@ -281,7 +275,7 @@ ReadOptions(FunctionCallInfo fcinfo, int control_arg)
 }
 
 /* a float8 column that is NULL when not finite */
-static void
+void
 SetFloat(Datum *values, bool *nulls, int i, double v)
 {
 	if (isfinite(v))

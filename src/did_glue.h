@@ -12,4 +12,30 @@
 /* A private copy of the rows of a did_panel datum (flat or expanded). */
 extern scomm_did_collector *DidPanelRows(Datum panel);
 
+/*
+ * Shared with the robustness estimators (did_robust.c); defined in
+ * did_estimators.c.
+ */
+/* option text equal to name, ignoring case, '_', '-' and spaces */
+extern bool OptionIs(const char *value, const char *name);
+extern scomm_did_control ParseControl(text *t);
+/* unbalanced => true when incomplete units are an error, false to drop them */
+extern bool ParseUnbalanced(text *t);
+extern double CheckAlpha(double alpha);
+extern int	CheckAnticipation(int32 anticipation);
+/* ERROR for a failed core call; diag (may be NULL) names the unit */
+extern void DidError(scomm_status st, const scomm_did_diag *diag, const char *what) pg_attribute_noreturn();
+/* finalize a panel, with a NOTICE for dropped incomplete units */
+extern scomm_did_panel *FinalizePanel(Datum panel, bool strict, const char *what);
+/* ATT(g,t) of a panel, with the NOTICEs did would print as warnings */
+typedef struct DidFit
+{
+	scomm_did_panel *panel;
+	scomm_did_attgt *attgt;
+} DidFit;
+extern DidFit FitAttGt(Datum panel, const scomm_did_options *opt, bool strict, const char *what);
+extern void FreeFit(DidFit *f);
+/* a float8 result column that is NULL when not finite */
+extern void SetFloat(Datum *values, bool *nulls, int i, double v);
+
 #endif

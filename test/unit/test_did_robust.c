@@ -30,6 +30,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "did_robust.h"
+#include "honest.h"
 #include "refdata.h"
 #include "tap.h"
 
@@ -1034,6 +1035,57 @@ TestImpute(void)
 	free(truth);
 }
 
+/* ---- the event study honest_did takes ------------------------------------ */
+
+static void
+TestEventStudy(void)
+{
+	scomm_did_panel *p = MpdtaPanel();
+	scomm_did_attgt *a = NULL;
+	scomm_did_agg *g = NULL;
+	scomm_did_options opt = {SCOMM_DID_NEVER_TREATED, SCOMM_DID_BASE_UNIVERSAL, 0, 0.05};
+	int32_t		e[16];
+	double		b[16],
+				S[256],
+				maxse = 0.0,
+				maxb = 0.0,
+				asym = 0.0;
+	int			npre,
+				npost,
+				i,
+				k;
+
+	if (p == NULL || scomm_did_att_gt(p, &opt, &a, NULL) != SCOMM_OK ||
+		scomm_did_aggte(a, SCOMM_DID_AGG_DYNAMIC, &g) != SCOMM_OK)
+	{
+		tap_ok(0, "mpdta event study with a universal base");
+		return;
+	}
+	tap_ok(scomm_honest_event_study(a, g, -1000, 1000, &npre, &npost, e, b, S) == SCOMM_OK &&
+		   npre == 3 && npost == 4 && e[0] == -4 && e[2] == -2 && e[3] == 0 && e[6] == 3,
+		   "event study of mpdta: e = -4..-2 before, 0..3 after, the reference -1 left out");
+	for (i = 0; i < npre + npost; i++)
+		for (k = 0; k < g->n_terms; k++)
+			if (g->term[k] == e[i])
+			{
+				maxse = fmax(maxse, fabs(sqrt(S[i * (npre + npost) + i]) / g->terms[k].se - 1.0));
+				maxb = fmax(maxb, fabs(b[i] - g->terms[k].est));
+			}
+	for (i = 0; i < npre + npost; i++)
+		for (k = 0; k < npre + npost; k++)
+			asym = fmax(asym, fabs(S[i * (npre + npost) + k] - S[k * (npre + npost) + i]));
+	tap_close(maxb, 0.0, 0.0, "event study: betahat are the dynamic aggregation's terms");
+	tap_close(maxse, 0.0, 1e-12, "event study: sqrt(diag(sigma)) are their analytic SEs (IF'IF/n^2)");
+	tap_close(asym, 0.0, 0.0, "event study: sigma is symmetric");
+	tap_ok(scomm_honest_event_study(a, g, -2, 1, &npre, &npost, e, b, S) == SCOMM_OK &&
+		   npre == 1 && npost == 2, "event study: min_e = -2, max_e = 1 keeps e = -2, 0, 1");
+	tap_ok(scomm_honest_event_study(a, g, 0, 3, &npre, &npost, e, b, S) == SCOMM_EEMPTY,
+		   "event study without the reference period: EEMPTY");
+	scomm_did_agg_free(g);
+	scomm_did_attgt_free(a);
+	scomm_did_panel_free(p);
+}
+
 /* ---- errors ---------------------------------------------------------------- */
 
 static void
@@ -1075,6 +1127,7 @@ main(void)
 	TestSunabMpdta();
 	TestBacon();
 	TestImpute();
+	TestEventStudy();
 	TestErrors();
 	return tap_done();
 }
