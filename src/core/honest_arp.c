@@ -82,6 +82,9 @@ honest_arp_free(HonestArp *a)
 	honest_lp_free(&a->lp);
 	honest_lp_free(&a->eqlp);
 	scomm_core_free(a->eqA);
+	scomm_core_free(a->dbcols);
+	scomm_core_free(a->dbinv);
+	scomm_core_free(a->dbx);
 	scomm_core_free(a->crows);
 	scomm_core_free(a->cwinv);
 	scomm_core_free(a->clam);
@@ -446,21 +449,178 @@ typedef struct DualCheck
 	double	   *f;
 	double	   *x;				/* m: the last solution */
 	int			ok;				/* the last program solved */
+	/* per cached basis: the interval of c where it is optimal for this test */
+	char		known[HONEST_ARP_CACHE];
+	double		clo[HONEST_ARP_CACHE];
+	double		chi[HONEST_ARP_CACHE];
 } DualCheck;
 
-/* .check_if_solution_helper: is c the value of the parametric program? */
+/*
+ * The range of c over which cached basis q of the dual program is optimal
+ * for the objective sT + b c: the reduced costs f_j - a_j'B^-T f_B of the
+ * non-basic columns are linear in c and must all be <= 0.
+ */
+static void
+DualBasisRange(DualCheck *d, int q)
+{
+	HonestArp  *a = d->a;
+	int			m = a->m,
+				k1 = a->k + 1,
+				i,
+				j,
+				r;
+	const int  *cols = a->dbcols + (size_t) q * k1;
+	const double *binv = a->dbinv + (size_t) q * k1 * k1;
+	double		ps[SCOMM_HONEST_MAX_PERIODS + 1],
+				pb[SCOMM_HONEST_MAX_PERIODS + 1],
+				lo = -INFINITY,
+				hi = INFINITY;
+	char		basic[4 * SCOMM_HONEST_MAX_PERIODS + 4] = {0};
+
+	/* pi = B^-T f_B, for the s and b parts */
+	for (r = 0; r < k1; r++)
+	{
+		ps[r] = pb[r] = 0.0;
+		for (i = 0; i < k1; i++)
+		{
+			ps[r] += binv[(size_t) i * k1 + r] * d->sT[cols[i]];
+			pb[r] += binv[(size_t) i * k1 + r] * d->b[cols[i]];
+		}
+	}
+	for (i = 0; i < k1; i++)
+		basic[cols[i]] = 1;
+	for (j = 0; j < m; j++)
+	{
+		double		al = d->sT[j],
+					be = d->b[j];
+
+		if (basic[j])
+			continue;
+		for (r = 0; r < k1; r++)
+		{
+			al -= a->eqA[(size_t) r * m + j] * ps[r];
+			be -= a->eqA[(size_t) r * m + j] * pb[r];
+		}
+		/* al + be c <= 0 */
+		if (be > 0)
+			hi = fmin(hi, -al / be);
+		else if (be < 0)
+			lo = fmax(lo, -al / be);
+		else if (al > 0)
+			lo = INFINITY;
+	}
+	d->clo[q] = lo;
+	d->chi[q] = hi;
+	d->known[q] = 1;
+}
+
+/* remember the eq program's last optimal basis when it is regular */
+static void
+DualRemember(DualCheck *d)
+{
+	HonestArp  *a = d->a;
+	int			k1 = a->k + 1,
+				m = a->m,
+				q = a->dbnext,
+				i,
+				j,
+				ok;
+	int		   *cols;
+	double	   *binv,
+			   *xb,
+			   *B = scomm_core_alloc((size_t) k1 * k1 * sizeof(double)),
+			   *e = scomm_core_alloc(k1 * sizeof(double)),
+			   *col = scomm_core_alloc(k1 * sizeof(double));
+
+	if (a->dbcols == NULL)
+	{
+		a->dbcols = scomm_core_alloc((size_t) HONEST_ARP_CACHE * k1 * sizeof(int));
+		a->dbinv = scomm_core_alloc((size_t) HONEST_ARP_CACHE * k1 * k1 * sizeof(double));
+		a->dbx = scomm_core_alloc((size_t) HONEST_ARP_CACHE * k1 * sizeof(double));
+	}
+	ok = B && e && col && a->dbcols && a->dbinv && a->dbx &&
+		m <= 4 * SCOMM_HONEST_MAX_PERIODS + 4 && k1 <= SCOMM_HONEST_MAX_PERIODS + 1;
+	if (ok)
+	{
+		cols = a->dbcols + (size_t) q * k1;
+		binv = a->dbinv + (size_t) q * k1 * k1;
+		xb = a->dbx + (size_t) q * k1;
+		ok = honest_lp_basic_cols(&a->eqlp, cols) == k1;
+		for (i = 0; ok && i < k1; i++)
+			for (j = 0; j < k1; j++)
+				B[(size_t) i * k1 + j] = a->eqA[(size_t) i * m + cols[j]];
+		for (j = 0; ok && j < k1; j++)
+		{
+			memset(e, 0, k1 * sizeof(double));
+			e[j] = 1.0;
+			ok = honest_solve(B, e, col, k1);
+			for (i = 0; ok && i < k1; i++)
+				binv[(size_t) i * k1 + j] = col[i];
+		}
+		/* primal feasibility x_B = B^-1 e_1 >= 0, whatever the objective */
+		for (i = 0; ok && i < k1; i++)
+		{
+			xb[i] = binv[(size_t) i * k1];
+			ok = xb[i] >= -1e-12;
+		}
+		if (ok)
+		{
+			a->dbnext = (q + 1) % HONEST_ARP_CACHE;
+			if (a->ndb < HONEST_ARP_CACHE)
+				a->ndb++;
+			d->known[q] = 0;
+		}
+	}
+	scomm_core_free(B);
+	scomm_core_free(e);
+	scomm_core_free(col);
+}
+
+/*
+ * .check_if_solution_helper: is c the value of the parametric program
+ * max (sT + b c)'x over {x >= 0, W'x = e_1}?  A cached basis that is
+ * optimal at c gives the value without solving (the program's value is
+ * unique, so the answer is the LP's); else GLPK solves it and its basis is
+ * kept for the next values of c.
+ */
 static scomm_status
 DualHonest(DualCheck *d, double c, int *honest)
 {
-	int			m = d->a->m,
-				i;
+	HonestArp  *a = d->a;
+	int			m = a->m,
+				k1 = a->k + 1,
+				i,
+				q;
 	double		val;
 	scomm_status st;
 
 	for (i = 0; i < m; i++)
 		d->f[i] = d->sT[i] + d->b[i] * c;
-	st = honest_lp_solve_eq(&d->a->eqlp, d->f, d->x, &val);
+	for (q = 0; q < a->ndb; q++)
+	{
+		if (!d->known[q])
+			DualBasisRange(d, q);
+		if (d->clo[q] <= c && c <= d->chi[q])
+		{
+			const int  *cols = a->dbcols + (size_t) q * k1;
+			const double *xb = a->dbx + (size_t) q * k1;
+
+			memset(d->x, 0, m * sizeof(double));
+			val = 0.0;
+			for (i = 0; i < k1; i++)
+			{
+				d->x[cols[i]] = xb[i];
+				val += xb[i] * d->f[cols[i]];
+			}
+			d->ok = 1;
+			*honest = fabs(c - val) <= 1e-6;
+			return SCOMM_OK;
+		}
+	}
+	st = honest_lp_solve_eq(&a->eqlp, d->f, d->x, &val);
 	d->ok = st == SCOMM_OK;
+	if (d->ok)
+		DualRemember(d);
 	*honest = d->ok && fabs(c - val) <= 1e-6;
 	return st == SCOMM_ENOCONV ? SCOMM_OK : st;
 }

@@ -80,6 +80,12 @@ typedef struct HonestArp
 	/* the parametric dual program of the degenerate case, built once */
 	HonestLp	eqlp;
 	double	   *eqA;			/* (k + 1) x m */
+	/* its optimal bases seen so far: columns, B^-1, x_B (see DualValue) */
+	int			ndb;
+	int			dbnext;
+	int		   *dbcols;			/* HONEST_ARP_CACHE x (k + 1) */
+	double	   *dbinv;			/* HONEST_ARP_CACHE x (k + 1)^2 */
+	double	   *dbx;			/* HONEST_ARP_CACHE x (k + 1) */
 } HonestArp;
 
 #define HONEST_ARP_CACHE 32

@@ -247,6 +247,30 @@ honest_lp_active_rows(HonestLp *h, int *rows)
 	return n;
 }
 
+int
+honest_lp_basic_cols(HonestLp *h, int *cols)
+{
+	int			i,
+				n = 0;
+
+	if (h->lp == NULL || h->generation != lp_generation)
+		return -1;
+	{
+		LP_GUARD_INT(-1);
+		for (i = 0; i < h->m; i++)
+			if (glp_get_row_stat(h->lp, i + 1) == GLP_BS)
+			{
+				lp_jump = NULL;
+				return -1;
+			}
+		for (i = 0; i < h->ncol; i++)
+			if (glp_get_col_stat(h->lp, i + 1) == GLP_BS)
+				cols[n++] = i;
+		lp_jump = NULL;
+	}
+	return n;
+}
+
 scomm_status
 honest_lp_init_eq(HonestLp *h, int meq, int n, const double *Aeq, const double *beq)
 {

@@ -37,6 +37,9 @@ extern void honest_lp_free(HonestLp *h);
  */
 extern int	honest_lp_active_rows(HonestLp *h, int *rows);
 
+/* the basic columns of the last optimal basis when no row is basic: count, else -1 */
+extern int	honest_lp_basic_cols(HonestLp *h, int *cols);
+
 /*
  * max f'x subject to Aeq x = beq, x >= 0 (Aeq meq x n): the constraints are
  * set once, the objective at each solve (warm-started primal simplex).
