@@ -4,7 +4,7 @@
 # TWFE, Sun & Abraham and imputation.
 set terminal pngcairo size 1500,900 font 'DejaVu Sans,11' noenhanced
 set output outfile
-set title "Effect of Secure Communities activation on violent offences per 100,000: four event studies\n(FBI CIUS Table 10, county agencies, 2006-2016; counties observed every year; 95% intervals; relative to the year before activation)" font ',13'
+set title "Effect of Secure Communities activation on violent offences per 100,000: four event studies\n(every reporting agency, FBI CIUS Tables 8 and 10, 2006-2016; counties whose agencies cover at least 90% of residents every year;\n95% intervals; relative to the year before activation)" font ',13'
 set xlabel 'years relative to activation (0 = activation year)'
 set ylabel 'difference in violent offences per 100,000 residents'
 set grid ytics lc rgb '#dddddd'

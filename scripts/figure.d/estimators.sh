@@ -4,7 +4,7 @@
 # imputation) on one plot, default out/event_study_estimators.png.  Real
 # data, the panel of scripts/demo.d/45_robust.sql; SQL in estimators.sql,
 # the plot in estimators.gp.  Uses the server in PGHOST/PGPORT/PGDATABASE
-# when set (loading the data when scomm_data.crime is missing), else a
+# when set (loading the data when scomm_data.county_crime is missing), else a
 # private cluster (port SCOMM_FIGURE_PORT, default 54331).
 source "$(dirname "$0")/../lib.sh"
 
@@ -25,7 +25,7 @@ if ! psql -X -d postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = '$db'"
 	psql -X -d postgres -qc "CREATE DATABASE \"$db\""
 fi
 export PGDATABASE="$db"
-if [ "$(psql -X -Atqc "SELECT to_regclass('scomm_data.crime') IS NOT NULL")" != t ]; then
+if [ "$(psql -X -Atqc "SELECT to_regclass('scomm_data.county_crime') IS NOT NULL")" != t ]; then
 	psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS scomm CASCADE"
 	"$SCOMM_ROOT/scripts/load" >/dev/null
 fi

@@ -5,14 +5,12 @@
 SET search_path = public, scomm;
 SET client_min_messages = warning;
 CREATE TEMP TABLE violent AS
-SELECT c.fips, c.year, a.cohort,
-       crime_rate(sum(c.count)::bigint, p.population) AS rate
-FROM scomm_data.crime c
+SELECT c.fips, c.year, a.cohort, crime_rate(sum(c.count)::bigint, max(c.population)) AS rate
+FROM scomm_data.county_crime c
 JOIN scomm_data.activation a USING (fips)
-JOIN scomm_data.population p ON p.fips = c.fips AND p.year = c.year
-WHERE c.offense IN ('murder', 'rape', 'robbery', 'aggravated assault') AND p.population > 0
-GROUP BY c.fips, c.year, a.cohort, p.population
-HAVING count(*) = 4;
+WHERE c.offense IN ('murder', 'rape', 'robbery', 'aggravated assault') AND c.population > 0
+GROUP BY c.fips, c.year, a.cohort
+HAVING count(*) = 4 AND min(c.coverage) >= 0.9;
 CREATE TEMP TABLE violent_panel AS
 SELECT did_panel(fips::bigint, make_date(year, 7, 1), rate, cohort, 'year') AS panel FROM violent;
 CREATE TEMP TABLE es AS
