@@ -96,6 +96,26 @@ SimplexParm(glp_smcp *parm)
 	parm->tm_lim = 10000;
 }
 
+/* the nonzeros of a row-major r x c matrix as GLPK's 1-based triplets; their count */
+static int
+Triplets(const double *A, int r, int c, int *ia, int *ja, double *ar)
+{
+	int			i,
+				j,
+				ne = 0;
+
+	for (i = 0; i < r; i++)
+		for (j = 0; j < c; j++)
+			if (A[(size_t) i * c + j] != 0.0)
+			{
+				ne++;
+				ia[ne] = i + 1;
+				ja[ne] = j + 1;
+				ar[ne] = A[(size_t) i * c + j];
+			}
+	return ne;
+}
+
 static int
 AllFinite(const double *a, size_t n)
 {
@@ -112,7 +132,7 @@ honest_lp_init_ge(HonestLp *h, int m, int ncol, const double *A, const double *c
 {
 	int			i,
 				j,
-				ne = 0;
+				ne;
 	int		   *ia = scomm_core_alloc(((size_t) m * ncol + 1) * sizeof(int));
 	int		   *ja = scomm_core_alloc(((size_t) m * ncol + 1) * sizeof(int));
 	double	   *ar = scomm_core_alloc(((size_t) m * ncol + 1) * sizeof(double));
@@ -132,6 +152,7 @@ honest_lp_init_ge(HonestLp *h, int m, int ncol, const double *A, const double *c
 		scomm_core_free(ar);
 		return SCOMM_EINVAL;
 	}
+	ne = Triplets(A, m, ncol, ia, ja, ar);
 	{
 		LP_GUARD((h->lp = NULL, scomm_core_free(ia), scomm_core_free(ja), scomm_core_free(ar)));
 		h->m = m;
@@ -147,17 +168,7 @@ honest_lp_init_ge(HonestLp *h, int m, int ncol, const double *A, const double *c
 			glp_set_obj_coef(h->lp, j + 1, c[j]);
 		}
 		for (i = 0; i < m; i++)
-		{
 			glp_set_row_bnds(h->lp, i + 1, GLP_LO, 0.0, 0.0);
-			for (j = 0; j < ncol; j++)
-				if (A[(size_t) i * ncol + j] != 0.0)
-				{
-					ne++;
-					ia[ne] = i + 1;
-					ja[ne] = j + 1;
-					ar[ne] = A[(size_t) i * ncol + j];
-				}
-		}
 		glp_load_matrix(h->lp, ne, ia, ja, ar);
 		lp_jump = NULL;
 	}
@@ -287,6 +298,8 @@ honest_lp_init_eq(HonestLp *h, int meq, int n, const double *Aeq, const double *
 		st = SCOMM_ENOMEM;
 	else if (!AllFinite(Aeq, (size_t) meq * n) || !AllFinite(beq, meq))
 		st = SCOMM_EINVAL;
+	else
+		ne = Triplets(Aeq, meq, n, ia, ja, ar);
 	if (st == SCOMM_OK)
 	{
 		LP_GUARD((h->lp = NULL, scomm_core_free(ia), scomm_core_free(ja), scomm_core_free(ar)));
@@ -300,17 +313,7 @@ honest_lp_init_eq(HonestLp *h, int meq, int n, const double *Aeq, const double *
 		for (j = 0; j < n; j++)
 			glp_set_col_bnds(h->lp, j + 1, GLP_LO, 0.0, 0.0);
 		for (i = 0; i < meq; i++)
-		{
 			glp_set_row_bnds(h->lp, i + 1, GLP_FX, beq[i], beq[i]);
-			for (j = 0; j < n; j++)
-				if (Aeq[(size_t) i * n + j] != 0.0)
-				{
-					ne++;
-					ia[ne] = i + 1;
-					ja[ne] = j + 1;
-					ar[ne] = Aeq[(size_t) i * n + j];
-				}
-		}
 		glp_load_matrix(h->lp, ne, ia, ja, ar);
 		lp_jump = NULL;
 	}

@@ -17,11 +17,11 @@ fail=0
 [ "$size" = 1500x900 ] || { echo "  size $size, want 1500x900"; fail=1; }
 [ "$bytes" -gt 40000 ] || { echo "  only $bytes bytes: an empty plot?"; fail=1; }
 # the plotted data: 13 columns per event time, the reference year -1 where the
-# group-time ATT, Sun & Abraham and TWFE are 0 by construction, imputation
-# only from e = 0 on
+# group-time ATT and TWFE are 0 by construction, imputation only from e = 0
+# on (and there in the activation year)
 PGDATABASE=$db psql -X -q -At -F ' ' -v ON_ERROR_STOP=1 -f "$root/scripts/figure.d/estimators.sql" >"$work/es.dat"
 awk 'NF != 13 { bad = 1 } $1 == -1 && !($2 == 0 && $5 == 0) { bad = 1 }
-	$1 < 0 && $11 != "NaN" { bad = 1 } $1 >= 0 && $11 == "NaN" { bad = 1 }
+	$1 < 0 && $11 != "NaN" { bad = 1 } $1 == 0 && $11 == "NaN" { bad = 1 }
 	END { exit bad }' "$work/es.dat" || { echo "  the event-study data is not as expected:"; cat "$work/es.dat"; fail=1; }
 [ $fail = 0 ] && echo "  ok: figure $size, $bytes bytes, $(wc -l <"$work/es.dat") event times"
 exit $fail
