@@ -24,12 +24,23 @@ REGRESS_OPTS = --load-extension=postgis --load-extension=scomm
 
 GSL_CFLAGS := $(shell gsl-config --cflags)
 GSL_LIBS   := $(shell gsl-config --libs)
+# GLPK (Debian libglpk-dev) solves the linear programs of the sensitivity
+# bounds (src/core/honest_lp.c); see README "Sensitivity to parallel trends"
+GLPK_LIBS   = -lglpk
 PG_CPPFLAGS = -Isrc -Isrc/core $(GSL_CFLAGS)
-SHLIB_LINK  = $(GSL_LIBS)
+SHLIB_LINK  = $(GSL_LIBS) $(GLPK_LIBS)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# PGXS tracks no header dependencies here: rebuild every object when a
+# header changes (a stale struct layout corrupts memory)
+$(OBJS): $(wildcard src/*.h src/core/*.h)
+
+# R's generator and its quantiles are reproduced bit for bit: no fused
+# multiply-add contraction there (src/core/rrng.c, honest_fold.c)
+src/core/rrng.o src/core/honest_fold.o: CFLAGS += -ffp-contract=off
 
 # (the folders too: removing a piece changes them)
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PIECES) src/sql
@@ -43,21 +54,21 @@ UNIT_SRCS  = $(sort $(wildcard test/unit/test_*.c))
 UNIT_BINS  = $(UNIT_SRCS:.c=)
 # reference data: data/reference/ of this tree (test/unit/refdata.h)
 REF_CFLAGS  = -DSCOMM_REFERENCE_DEFAULT='"$(CURDIR)/data/reference"'
-UNIT_CFLAGS = -O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu99 -Isrc/core $(GSL_CFLAGS) $(REF_CFLAGS)
+UNIT_CFLAGS = -O2 -g -Wall -Wextra -Wno-unused-parameter -std=gnu99 -ffp-contract=off -Isrc/core $(GSL_CFLAGS) $(REF_CFLAGS)
 
 test/unit/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(GSL_LIBS) -lm
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(CORE_SRCS) $(GSL_LIBS) $(GLPK_LIBS) -lm
 
 unit: $(UNIT_BINS)
 
 # The same unit tests under AddressSanitizer and UndefinedBehaviorSanitizer
 SAN_BINS   = $(patsubst test/unit/%,test/unit/san/%,$(UNIT_BINS))
 SAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
-             -Wall -std=gnu99 -Isrc/core $(GSL_CFLAGS) $(REF_CFLAGS)
+             -Wall -std=gnu99 -ffp-contract=off -Isrc/core $(GSL_CFLAGS) $(REF_CFLAGS)
 
 test/unit/san/%: test/unit/%.c $(CORE_SRCS) $(wildcard src/core/*.h) $(wildcard test/unit/*.h)
 	@mkdir -p test/unit/san
-	$(CC) $(SAN_CFLAGS) -o $@ $< $(CORE_SRCS) $(GSL_LIBS) -lm
+	$(CC) $(SAN_CFLAGS) -o $@ $< $(CORE_SRCS) $(GSL_LIBS) $(GLPK_LIBS) -lm
 
 unit-sanitize: $(SAN_BINS)
 
@@ -67,7 +78,7 @@ FUZZ_BINS   = $(FUZZ_SRCS:.c=)
 FUZZ_CFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc/core $(GSL_CFLAGS)
 
 test/fuzz/fuzz_%: test/fuzz/fuzz_%.c $(CORE_SRCS) $(wildcard src/core/*.h)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(GSL_LIBS) -lm
+	clang $(FUZZ_CFLAGS) -o $@ $< $(CORE_SRCS) $(GSL_LIBS) $(GLPK_LIBS) -lm
 
 fuzz: $(FUZZ_BINS)
 

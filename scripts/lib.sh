@@ -16,7 +16,7 @@ PG_BINDIR="${SCOMM_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
 export PATH="$PG_BINDIR:$PATH"
 
 SCOMM_PACKAGES=(postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3
-	libgsl-dev gcc make gnuplot-nox clang)
+	libgsl-dev libglpk-dev gcc make gnuplot-nox clang)
 # QGIS 3 for the maps (scripts/map, test/shell/test_map.sh): large, so only the
 # scripts that draw maps install it, through ensure_map_packages
 SCOMM_MAP_PACKAGES=(qgis python3-qgis qgis-providers fonts-dejavu-core)

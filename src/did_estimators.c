@@ -30,7 +30,7 @@
 /* ---- options -------------------------------------------------------------- */
 
 /* Is the option text equal to name, ignoring case, '_', '-' and spaces? */
-static bool
+bool
 OptionIs(const char *value, const char *name)
 {
 	const char *v = value;
@@ -57,7 +57,7 @@ BadOption(const char *what, const char *value, const char *valid)
 			 errhint("Valid values are %s.", valid)));
 }
 
-static scomm_did_control
+scomm_did_control
 ParseControl(text *t)
 {
 	char	   *s = text_to_cstring(t);
@@ -100,7 +100,7 @@ ParseUnbalanced(text *t)
 }
 
 /* unbalanced for the two-way fixed effects, which need a balanced panel */
-static bool
+bool
 ParseTwfeUnbalanced(text *t)
 {
 	char	   *s = text_to_cstring(t);
@@ -109,7 +109,7 @@ ParseTwfeUnbalanced(text *t)
 		return false;
 	if (OptionIs(s, "error"))
 		return true;
-	BadOption("unbalanced-panel rule", s, "drop and error (the two-way fixed-effects regressions need a balanced panel)");
+	BadOption("unbalanced-panel rule", s, "drop and error (this estimator needs a balanced panel)");
 	return false;
 }
 
@@ -169,7 +169,7 @@ ParseKind(text *t)
 	return SCOMM_DID_AGG_SIMPLE;
 }
 
-static double
+double
 CheckAlpha(double alpha)
 {
 	if (!(alpha > 0.0 && alpha < 1.0))
@@ -179,7 +179,7 @@ CheckAlpha(double alpha)
 	return alpha;
 }
 
-static int
+int
 CheckAnticipation(int32 anticipation)
 {
 	if (anticipation < 0)
@@ -202,7 +202,7 @@ CheckBootstrap(int32 b)
 /* ---- errors ------------------------------------------------------------- */
 
 /* ERROR for a failed core call; diag (may be NULL) names the unit. */
-static void
+void
 DidError(scomm_status st, const scomm_did_diag *diag, const char *what)
 {
 	ScommRaiseCommon(st, what);
@@ -252,14 +252,6 @@ DidError(scomm_status st, const scomm_did_diag *diag, const char *what)
 }
 
 /* ---- the estimation pipeline -------------------------------------------- */
-
-typedef struct DidFit
-{
-	scomm_did_panel *panel;
-	scomm_did_attgt *attgt;
-	MemoryContext cxt;			/* holds both; NULL: they were palloc'd */
-	bool		cached;			/* cxt belongs to the cache */
-} DidFit;
 
 /*
  * ERROR 22003 unless the estimators can work in double precision: the
@@ -475,7 +467,7 @@ FinalizePanelEx(Datum panel, scomm_did_unbalanced ub, scomm_did_sampling samplin
 	return p;
 }
 
-static scomm_did_panel *
+scomm_did_panel *
 FinalizePanel(Datum panel, bool strict, const char *what)
 {
 	return FinalizePanelEx(panel, strict ? SCOMM_DID_UNBALANCED_ERROR : SCOMM_DID_UNBALANCED_DROP,
@@ -501,7 +493,7 @@ LastCohort(const scomm_did_panel *p, int anticipation)
 }
 
 /* ATT(g,t) of a panel, with the NOTICEs did would print as warnings. */
-static DidFit
+DidFit
 FitAttGt(Datum panel, const scomm_did_options *opt, scomm_did_unbalanced ub,
 		 scomm_did_sampling sampling, const char *what)
 {
@@ -601,7 +593,7 @@ FitAttGt(Datum panel, const scomm_did_options *opt, scomm_did_unbalanced ub,
 	return f;
 }
 
-static void
+void
 FreeFit(DidFit *f)
 {
 	if (f->cached)
@@ -654,7 +646,7 @@ AnyNullArg(FunctionCallInfo fcinfo, int n)
 }
 
 /* a float8 column that is NULL when not finite */
-static void
+void
 SetFloat(Datum *values, bool *nulls, int i, double v)
 {
 	if (isfinite(v))

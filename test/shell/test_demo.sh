@@ -72,5 +72,15 @@ expect "county_class: every county, classes 1..$chosen, posteriors in range" t \
 		AND min(class) = 1 AND max(class) <= ${chosen:-0}
 		AND bool_and(posterior <= 1 AND posterior >= 1.0 / ${chosen:-1} - 1e-12)
 		FROM scomm_data.county_class")"
+# the robustness step (45_robust.sql): four event studies side by side for
+# e = -6 .. 4, the Goodman-Bacon weights summing to 1, the five sentences
+got=$(printf '%s\n' "$out" | awk -F'|' '/^Four event studies/ { f = 1; next } f && /^$/ { f = 0 }
+	f && NF == 8 { gsub(/ /, "", $1); if ($1 ~ /^-?[0-9]+$/) print $1 }' | paste -sd' ')
+expect "event times of the four event studies" "-6 -5 -4 -3 -2 -1 0 1 2 3 4" "$got"
+got=$(printf '%s\n' "$out" | awk -F'|' '/^Goodman-Bacon decomposition/ { f = 1; next } f && /^$/ { f = 0 }
+	f && NF == 5 && $3 ~ /[0-9]/ { s += $3; n++ } END { printf "%d %.3f", n, s }')
+expect "Goodman-Bacon: three types, weights summing to 1" "3 1.000" "$got"
+got=$(printf '%s\n' "$out" | sed -n '/^Reading$/,/^$/p' | grep -c '^[1-5]\. ' || true)
+expect "sentences of the reading" 5 "$got"
 printf '%s\n' "$out" | grep -q "psql -h" || { echo "  the demo does not say how to connect"; fail=1; }
 exit $fail

@@ -2,7 +2,7 @@
  * bench_did.c: timing of the did core on a simulated Secure Communities
  * sized panel (3,000 units x 120 monthly periods, 50 cohorts, no
  * never-treated units, not-yet-treated controls).  Not a test.
- *   gcc -O2 -Isrc/core test/unit/bench_did.c src/core/*.c $(gsl-config --libs)
+ *   gcc -O2 -Isrc/core test/unit/bench_did.c src/core/*.c $(gsl-config --libs) -lglpk
  */
 #include <stdio.h>
 #include <time.h>
