@@ -27,7 +27,7 @@ extern bool ParseTwfeUnbalanced(text *t);
 extern double CheckAlpha(double alpha);
 extern int	CheckAnticipation(int32 anticipation);
 /* ERROR for a failed core call; diag (may be NULL) names the unit */
-extern void DidError(scomm_status st, const scomm_did_diag *diag, const char *what) pg_attribute_noreturn();
+extern void DidError(scomm_status st, const scomm_did_diag *diag, const char *what);
 /* finalize a balanced panel, with a NOTICE for dropped incomplete units */
 extern scomm_did_panel *FinalizePanel(Datum panel, bool strict, const char *what);
 /* ATT(g,t) of a panel, with the NOTICEs did would print as warnings */
