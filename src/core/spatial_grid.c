@@ -181,7 +181,9 @@ SizeGrid(scomm_grid *g, const scomm_polys *p, double cells_per_segment)
 	w = g->x1 - g->x0;
 	h = g->y1 - g->y0;
 	target = fmin(fmax(cells_per_segment * (double) p->nvert, 1), 16e6);
-	side = sqrt(fmax(w * h, 1e-300) / target);
+	/* square cells of about target cells over the box; for a flat box (all
+	 * features on a line) at least 1 / target of its length */
+	side = fmax(sqrt(w * h / target), fmax(w, h) / target);
 	if (!(side > 0) || !isfinite(side))
 		side = fmax(fmax(w, h), 1e-9);
 	g->nx = (int32_t) fmin(fmax(ceil(w / side), 1), 65536);
@@ -333,7 +335,7 @@ PlaceReferencePoints(scomm_grid *g)
 		 * is on no segment */
 		while (OnCellSegment(g, cell, cx + fx * g->cw, cy + fy * g->ch))
 		{
-			if (++tries > 200)
+			if (++tries > 32)
 			{
 				g->degenerate[cell] = 1;
 				fx = fy = 0.5;
