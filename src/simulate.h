@@ -9,7 +9,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "hash.h"
+#include "scomm_random.h"
 
 /* one county given to a simulator */
 typedef struct SimCounty

@@ -19,7 +19,7 @@
 #include "activation_cohort.h"
 #include "simulate.h"
 #include "array_util.h"
-#include "hash.h"
+#include "scomm_random.h"
 
 #define NULL_COUNTY_HINT "Remove the county or give it a value, e.g. with coalesce()."
 
@@ -94,5 +94,5 @@ SimRng(void)
 void
 SimSeed(gsl_rng *rng, int64 seed, uint64 stream)
 {
-	gsl_rng_set(rng, (unsigned long) scomm_stream_seed((uint64) seed, stream));
+	gsl_rng_set(rng, (unsigned long) scomm_seed_stream((uint64) seed, stream));
 }

@@ -22,7 +22,7 @@
 #include "arg_util.h"
 #include "array_util.h"
 #include "core_status.h"
-#include "hash.h"
+#include "scomm_random.h"
 #include "result_util.h"
 #include "spatial_glue.h"
 

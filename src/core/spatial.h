@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hash.h"
+#include "scomm_random.h"
 #include "scomm_core.h"
 
 /* ---------------------------------------------------------------------- */

@@ -25,7 +25,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "hash.h"
+#include "scomm_random.h"
 #include "spatial.h"
 
 /* the stream of the global test (a key no FNV-1a hash of a short id is
@@ -319,7 +319,7 @@ PermuteGlobal(const scomm_weights *w, const double *z, double scale, double obse
 		scomm_core_free(zp);
 		return SCOMM_ENOMEM;
 	}
-	gsl_rng_set(&r, (unsigned long) scomm_stream_seed(seed, GLOBAL_STREAM));
+	gsl_rng_set(&r, (unsigned long) scomm_seed_stream(seed, GLOBAL_STREAM));
 	memcpy(zp, z, sizeof(double) * w->n);
 	for (p = 0; p < permutations; p++)
 	{
@@ -504,7 +504,7 @@ scomm_moran_local(const double *x, const scomm_weights *w,
 		out[i].quadrant = Quadrant(z[i], lagz);
 		if (permutations == 0)
 			continue;
-		gsl_rng_set(&r, (unsigned long) scomm_stream_seed(seed, key[i]));
+		gsl_rng_set(&r, (unsigned long) scomm_seed_stream(seed, key[i]));
 		/* i to the end, draw from the others, then back */
 		t = idx[i];
 		idx[i] = idx[n - 1];
