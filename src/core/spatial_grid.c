@@ -127,37 +127,56 @@ SetCells(scomm_grid *g, double w, double h)
 }
 
 /*
- * How many (cell, segment) entries the lists would hold; stops counting
- * beyond limit.
+ * How many entries the cell lists would hold: a (cell, segment) entry for
+ * each cell of each segment's bounding box, and at most one (cell, feature)
+ * entry for each cell of each feature's bounding box (a feature that
+ * contains a whole cell is listed there without segments: overlapping
+ * polygons make many).  Stops counting beyond limit.
  */
 static int64_t
 CountEntries(const scomm_grid *g, const scomm_polys *p, int64_t limit)
 {
 	int64_t		total = 0;
-	int32_t		ring;
+	int32_t		f;
 
-	for (ring = 0; ring < p->nring && total <= limit; ring++)
+	for (f = 0; f < p->nfeat && total <= limit; f++)
 	{
-		int64_t		v;
+		int32_t		ring;
+		double		fx0 = INFINITY,
+					fx1 = -INFINITY,
+					fy0 = INFINITY,
+					fy1 = -INFINITY;
 
-		for (v = p->ring_vert[ring]; v + 1 < p->ring_vert[ring + 1]; v++)
+		for (ring = p->feat_ring[f]; ring < p->feat_ring[f + 1]; ring++)
 		{
-			int32_t		c0,
-						c1,
-						r0,
-						r1;
+			int64_t		v;
 
-			SegCells(g, v, &c0, &c1, &r0, &r1);
-			total += (int64_t) (c1 - c0 + 1) * (r1 - r0 + 1);
+			for (v = p->ring_vert[ring]; v + 1 < p->ring_vert[ring + 1]; v++)
+			{
+				int32_t		c0,
+							c1,
+							r0,
+							r1;
+
+				SegCells(g, v, &c0, &c1, &r0, &r1);
+				total += (int64_t) (c1 - c0 + 1) * (r1 - r0 + 1);
+				fx0 = fmin(fx0, p->x[v]);
+				fx1 = fmax(fx1, p->x[v]);
+				fy0 = fmin(fy0, p->y[v]);
+				fy1 = fmax(fy1, p->y[v]);
+			}
 		}
+		if (fx0 <= fx1)
+			total += (int64_t) (ColOf(g, fx1) - ColOf(g, fx0) + 1) * (RowOf(g, fy1) - RowOf(g, fy0) + 1);
 	}
 	return total;
 }
 
 /*
  * Size the grid: about cells_per_segment cells per segment over the box,
- * then coarser while the segment lists would exceed a few entries per
- * segment (long segments cross many cells).
+ * then coarser while the cell lists would exceed a few entries per
+ * segment (long segments cross many cells; overlapping polygons contain
+ * the same cells).
  */
 static void
 SizeGrid(scomm_grid *g, const scomm_polys *p, double cells_per_segment)
