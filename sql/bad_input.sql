@@ -26,6 +26,11 @@ BEGIN
 	RETURN 'no error';
 END $$;
 
+-- layers for the hostile spatial cases (issue 18)
+CREATE TEMP TABLE bad_wide AS SELECT 'a'::text AS fips, ST_MakeEnvelope(-1e308, 0, 1e308, 1, 4326) AS geom;
+CREATE TEMP TABLE bad_tall AS SELECT 'a'::text AS fips, ST_MakeEnvelope(0, -1e308, 1, 1e308, 4326) AS geom;
+CREATE TEMP TABLE bad_curve AS SELECT 'a'::text AS fips, 'CURVEPOLYGON(CIRCULARSTRING(0 0, 1 1, 2 0, 1 -1, 0 0))'::geometry AS geom;
+
 CREATE TEMP TABLE cases (id serial, area text, q text);
 INSERT INTO cases (area, q) VALUES
 -- criminality_level: text, integers, binary
@@ -255,7 +260,32 @@ INSERT INTO cases (area, q) VALUES
 ('trajectory', $$SELECT 'panel'::trajectory_panel$$),
 ('trajectory', $$SELECT 'model'::trajectory_model$$),
 ('trajectory', $$SELECT pg_temp.recv('trajectory_panel', '00')$$),
-('trajectory', $$SELECT pg_temp.recv('trajectory_model', '00')$$);
+('trajectory', $$SELECT pg_temp.recv('trajectory_model', '00')$$),
+-- hostile input, round two (issue 18; answers and more cases in hostile.sql)
+('issue 18', $$SELECT county_of(0, 0.5, 'bad_wide')$$),
+('issue 18', $$SELECT * FROM contiguity('bad_wide')$$),
+('issue 18', $$SELECT county_of(0.5, 0, 'bad_tall')$$),
+('issue 18', $$SELECT county_of(ST_MakePoint('NaN', 0), 'bad_tall')$$),
+('issue 18', $$SELECT county_of(0.5, 0, 'bad_curve')$$),
+('issue 18', $$SELECT max(count) FROM simulate_crime(ARRAY['01001'], ARRAY['2010-01-01']::activation_cohort[], ARRAY[1e300])$$),
+('issue 18', $$SELECT max(count) FROM simulate_crime(ARRAY['01001'], ARRAY['2010-01-01']::activation_cohort[], ARRAY[1e5], effect => 1e300)$$),
+('issue 18', $$SELECT max(removals) FROM simulate_removals(ARRAY['01001'], ARRAY['2009-01-01']::activation_cohort[], ARRAY[1000], total => 3e11)$$),
+('issue 18', $$SELECT * FROM simulate_panel(10, 5, seed => NULL)$$),
+('issue 18', $$SELECT * FROM simulate_panel(1, 20000000)$$),
+('issue 18', $$SELECT * FROM simulate_panel(10, 5, cohorts => 2, effect => 1e308, effect_growth => 1e308)$$),
+('issue 18', $$SELECT level_tally_retract(NULL, 'L1')$$),
+('issue 18', $$SELECT level_tally_retract('{L1=0,L2=1,L3=0,NC=0}', 'NC')$$),
+('issue 18', $$SELECT '{l1=1,L2=0,L3=0,NC=0}'::level_tally$$),
+('issue 18', $$SELECT '{L1=01,L2=0,L3=0,NC=0}'::level_tally$$),
+('issue 18', $$SELECT * FROM att_gt('did_panel:1:4;1,-2147483648,-2147483647,1;1,2147483646,-2147483647,5;2,-2147483648,never,2;2,2147483646,never,3')$$),
+('issue 18', $$SELECT * FROM att_aggregate('did_panel:1:4;1,-2147483648,-2147483647,1;1,2147483646,-2147483647,5;2,-2147483648,never,2;2,2147483646,never,3', 'dynamic')$$),
+('issue 18', $$SELECT * FROM att_gt((SELECT did_panel(u, t, CASE WHEN (u + t) % 2 = 0 THEN 1e308 ELSE -1e308 END, CASE WHEN u <= 2 THEN 3 END) FROM generate_series(1, 6) u, generate_series(1, 4) t))$$),
+('issue 18', $$SELECT * FROM twfe((SELECT did_panel(u, t, CASE WHEN (u + t) % 2 = 0 THEN 1e308 ELSE -1e308 END, CASE WHEN u <= 2 THEN 3 END) FROM generate_series(1, 6) u, generate_series(1, 4) t))$$),
+('issue 18', $$SELECT * FROM twfe_event_study((SELECT did_panel(unit, period, outcome, first_period) FROM simulate_panel(30, 5, cohorts => 3)), 10000, 10000)$$),
+('issue 18', $$SELECT count(*) FROM att_gt((SELECT did_panel(unit, period, outcome, first_period) FROM simulate_panel(400, 12, seed => 3, cohorts => 8)), bootstrap => 1000000)$$),
+('issue 18', $$SELECT lca('{J=2;1,1:5;1,2:3;2,1:2;2,2:6}', 1, starts => 300000000)$$),
+('issue 18', $$SELECT prepost_diff((10::bigint, 1.0, -2.0, 10::bigint, 2.0, 1.0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::prepost_result, (10::bigint, 1.0, 1.0, 10::bigint, 2.0, 1.0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::prepost_result)$$),
+('issue 18', $$SELECT prepost_diff((10::bigint, 1.0, 'Infinity', 10::bigint, 2.0, 1.0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::prepost_result, (10::bigint, 1.0, 1.0, 10::bigint, 2.0, 1.0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::prepost_result)$$);
 
 -- every case fails, with a specific SQLSTATE (never the internal-error class XX)
 CREATE TEMP TABLE outcomes AS SELECT id, area, q, pg_temp.error(q) AS outcome FROM cases;

@@ -104,8 +104,8 @@ SELECT (level_counts(l) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT RO
 FROM (VALUES (1, NULL::criminality_level), (2, 'L1')) v(i, l);
 SELECT level_tally(l) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
 FROM (VALUES (1, NULL::criminality_level), (2, 'L1'), (3, NULL), (4, NULL)) v(i, l);
--- a plain aggregate of NULL levels alone stays NULL, as in 1.0
-SELECT level_tally(l) IS NULL AS plain_all_null FROM (VALUES (NULL::criminality_level)) v(l);
+-- a plain aggregate of NULL levels alone gives the same as the window frame
+SELECT level_tally(l)::text AS plain_all_null FROM (VALUES (NULL::criminality_level)) v(l);
 
 -- 9. functions that read a named table are not PARALLEL SAFE; a temporary
 -- table of polygons works under forced parallel query
@@ -208,6 +208,20 @@ FROM morans_i(ARRAY['a', 'b', 'c', 'd'], ARRAY[1e300, -1e300, 1e300, -1e300], AR
 -- level_tally text input takes exactly these keys
 SELECT pg_temp.error($$SELECT '{l1=1,L2=0,L3=0,NC=0}'::level_tally$$) AS lower_case,
        pg_temp.error($$SELECT '{L1=007,L2=0,L3=0,NC=0}'::level_tally$$) AS leading_zeros;
+
+-- every object of the extension has a comment (psql \d+, BI tools and QGIS
+-- show it), and every function that is not STRICT says what it does with a NULL
+SELECT i.type, i.identity AS without_comment
+FROM pg_depend d, pg_identify_object(d.classid, d.objid, d.objsubid) i
+WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+  AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'scomm')
+  AND obj_description(d.objid, (SELECT relname FROM pg_class WHERE oid = d.classid)) IS NULL;
+SELECT p.oid::regprocedure AS not_strict_without_reason
+FROM pg_proc p
+WHERE p.pronamespace = 'scomm'::regnamespace AND p.prokind IN ('f', 'w') AND NOT p.proisstrict
+  AND obj_description(p.oid, 'pg_proc') NOT ILIKE '%not STRICT: %';
+SELECT count(*) AS operators_with_comments FROM pg_operator o
+WHERE o.oprnamespace = 'scomm'::regnamespace AND obj_description(o.oid, 'pg_operator') IS NOT NULL;
 
 -- the server process survived everything above
 SELECT 'alive' AS backend;

@@ -6,6 +6,9 @@ SELECT (level_counts(l)).* FROM unnest('{}'::criminality_level[]) l;
 SELECT (level_counts(l)).* FROM unnest('{NULL,NULL}'::criminality_level[]) l;
 SELECT (level_counts(l)).* FROM unnest('{L2}'::criminality_level[]) l;
 SELECT level_tally(l) IS NULL AS empty_tally_is_null FROM unnest('{}'::criminality_level[]) l;
+-- NULL levels alone: the tally of no levels (as in a window frame, where the
+-- state cannot be NULL); 1.0 returned NULL here
+SELECT level_tally(l)::text AS all_null_tally FROM unnest('{NULL,NULL}'::criminality_level[]) l;
 
 -- a known mix: 3 L1, 2 L2, 4 L3, 1 NC and 2 NULL; shares 0.3, 0.2, 0.4, 0.1
 SELECT (level_counts(l)).*

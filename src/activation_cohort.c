@@ -14,6 +14,7 @@
 #include "utils/datetime.h"
 
 #include "compat.h"
+#include "arg_util.h"
 #include "activation_cohort.h"
 #include "ordinal_type.h"
 #include "text_util.h"
@@ -91,7 +92,10 @@ Datum
 activation_cohort_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int32		value = pq_getmsgint(buf, 4);
+	int32		value;
+
+	ScommRecvNeed(buf, 4, "activation_cohort");
+	value = pq_getmsgint(buf, 4);
 
 	if (!CohortInRange(value))
 		ereport(ERROR,

@@ -3,6 +3,8 @@
  */
 #include "postgres.h"
 
+#include "lib/stringinfo.h"
+
 #include "compat.h"
 #include "arg_util.h"
 
@@ -41,4 +43,14 @@ ScommCheckLimit(const char *what, int64 value, int64 limit, const char *unit,
 				 errmsg("%s: " INT64_FORMAT " %s are more than the limit of " INT64_FORMAT,
 						what, value, unit, limit),
 				 hint ? errhint("%s", hint) : 0));
+}
+
+void
+ScommRecvNeed(struct StringInfoData *buf, int nbytes, const char *type)
+{
+	if (buf->len - buf->cursor < nbytes)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary %s: %d bytes where %d are needed",
+						type, buf->len - buf->cursor, nbytes)));
 }

@@ -30,4 +30,12 @@ extern void ScommNullArgError(const char *name, const char *hint) pg_attribute_n
 extern void ScommCheckLimit(const char *what, int64 value, int64 limit,
 							const char *unit, const char *hint);
 
+/*
+ * ERROR 22P03 unless the binary input buf has at least nbytes left: a
+ * truncated value is bad binary input, not a protocol violation (08P01,
+ * which pq_getmsg* would raise).
+ */
+struct StringInfoData;
+extern void ScommRecvNeed(struct StringInfoData *buf, int nbytes, const char *type);
+
 #endif

@@ -9,6 +9,7 @@
 #include "utils/builtins.h"
 
 #include "compat.h"
+#include "arg_util.h"
 #include "criminality_level.h"
 #include "ordinal_type.h"
 #include "text_util.h"
@@ -102,7 +103,10 @@ Datum
 criminality_level_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			value = pq_getmsgbyte(buf);
+	int			value;
+
+	ScommRecvNeed(buf, 1, "criminality_level");
+	value = pq_getmsgbyte(buf);
 
 	if (value < 0 || value >= LEVEL_COUNT)
 		ereport(ERROR,

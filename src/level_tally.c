@@ -19,6 +19,7 @@
 #include "utils/builtins.h"
 
 #include "compat.h"
+#include "arg_util.h"
 #include "criminality_level.h"
 #include "result_util.h"
 
@@ -163,14 +164,18 @@ level_tally_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	LevelTally *t = NewTally(CurrentMemoryContext);
-	int			version = pq_getmsgbyte(buf);
+	int			version;
 	int			i;
+
+	ScommRecvNeed(buf, 1, "level_tally");
+	version = pq_getmsgbyte(buf);
 
 	if (version != TALLY_FORMAT_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported level_tally binary format version %d", version),
 				 errdetail("This version of scomm reads format version %d.", TALLY_FORMAT_VERSION)));
+	ScommRecvNeed(buf, 8 * LEVEL_COUNT, "level_tally");
 	for (i = 0; i < LEVEL_COUNT; i++)
 	{
 		int64		v = pq_getmsgint64(buf);
@@ -240,11 +245,11 @@ WritableState(FunctionCallInfo fcinfo)
 }
 
 /*
- * transition: count one level (NULL levels are ignored).  In a window the
- * state is never NULL, not even before the first level: PostgreSQL's
- * moving-aggregate mode does not allow a NULL state, and a frame of NULL
- * levels counts nothing.  In a plain aggregate NULL levels alone leave the
- * state NULL, as before.
+ * transition: count one level (NULL levels are ignored).  The state is never
+ * NULL once a row has been seen, not even when its level is NULL: in a
+ * window, PostgreSQL's moving-aggregate mode does not allow a NULL state, and
+ * a plain aggregate must give what a window frame over the same rows gives,
+ * the tally of no levels.  Over no rows at all the aggregate is NULL.
  */
 PG_FUNCTION_INFO_V1(level_tally_accum);
 Datum
@@ -257,9 +262,7 @@ level_tally_accum(PG_FUNCTION_ARGS)
 	{
 		if (!PG_ARGISNULL(0))
 			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-		if (AggCheckCallContext(fcinfo, NULL) == AGG_CONTEXT_WINDOW)
-			PG_RETURN_POINTER(WritableState(fcinfo));
-		PG_RETURN_NULL();
+		PG_RETURN_POINTER(WritableState(fcinfo));
 	}
 	level = criminality_level_arg(fcinfo, 1);
 	t = WritableState(fcinfo);

@@ -25,6 +25,7 @@
 #include "utils/timestamp.h"
 
 #include "compat.h"
+#include "arg_util.h"
 #include "prepost.h"
 
 static const char *const SideKeys[2][3] = {
@@ -250,15 +251,19 @@ prepost_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	PrepostState *s = prepost_state_new(CurrentMemoryContext, PREPOST_ALL, NULL);
-	int			version = pq_getmsgbyte(buf);
+	int			version;
 	int			kind;
 	int			i;
+
+	ScommRecvNeed(buf, 1, "prepost_state");
+	version = pq_getmsgbyte(buf);
 
 	if (version != PREPOST_FORMAT_VERSION)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported prepost_state binary format version %d", version),
 				 errdetail("This version of scomm reads format version %d.", PREPOST_FORMAT_VERSION)));
+	ScommRecvNeed(buf, 1 + 2 * 24, "prepost_state");
 	kind = pq_getmsgbyte(buf);
 	if (kind != PREPOST_ALL && kind != PREPOST_WITHIN)
 		BinaryInvalid(psprintf("unknown kind %d", kind));
@@ -273,6 +278,7 @@ prepost_state_recv(PG_FUNCTION_ARGS)
 	}
 	if (kind == PREPOST_WITHIN)
 	{
+		ScommRecvNeed(buf, 16, "prepost_state");
 		s->within.month = (int32) pq_getmsgint(buf, 4);
 		s->within.day = (int32) pq_getmsgint(buf, 4);
 		s->within.time = pq_getmsgint64(buf);

@@ -5,6 +5,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
@@ -37,19 +38,23 @@ CompareKeyPair(const void *x, const void *y)
 /*
  * Feature pairs to directed key pairs, sorted by key: features with the same
  * key (several rows of one county) count as one, and their own pairs drop.
+ * A counting sort by the first key, then each key's short list by the
+ * second, so that millions of pairs are sorted in linear time with room for
+ * cancel checks.
  */
 static KeyPair *
 KeyPairs(const SpatialLayer *layer, const scomm_pair *pairs, int64 npairs, int64 *nout)
 {
 	int32	   *first = palloc(sizeof(int32) * (layer->n + 1));
-	KeyPair    *kp = palloc(sizeof(KeyPair) * (2 * npairs + 1));
+	int64	   *start = palloc0(sizeof(int64) * (layer->n + 2));
+	KeyPair    *kp = palloc_extended(sizeof(KeyPair) * (2 * npairs + 1), MCXT_ALLOC_HUGE);
 	int64		k,
-				m = 0,
 				u = 0;
 	int32		f;
 
 	for (f = 0; f < layer->n; f++)
 		first[f] = f > 0 && strcmp(layer->key[f], layer->key[f - 1]) == 0 ? first[f - 1] : f;
+	/* count the pairs by first key, then place them */
 	for (k = 0; k < npairs; k++)
 	{
 		int32		a = first[pairs[k].a],
@@ -57,22 +62,49 @@ KeyPairs(const SpatialLayer *layer, const scomm_pair *pairs, int64 npairs, int64
 
 		if (a == b)
 			continue;
-		kp[m].from = a;
-		kp[m].to = b;
-		kp[m++].shares_edge = pairs[k].shares_edge;
-		kp[m].from = b;
-		kp[m].to = a;
-		kp[m++].shares_edge = pairs[k].shares_edge;
+		start[a + 1]++;
+		start[b + 1]++;
 	}
-	qsort(kp, m, sizeof(KeyPair), CompareKeyPair);
-	for (k = 0; k < m; k++)
+	for (f = 0; f < layer->n; f++)
+		start[f + 1] += start[f];
+	for (k = 0; k < npairs; k++)
 	{
-		if (u > 0 && kp[u - 1].from == kp[k].from && kp[u - 1].to == kp[k].to)
-			kp[u - 1].shares_edge |= kp[k].shares_edge;
-		else
-			kp[u++] = kp[k];
+		int32		a = first[pairs[k].a],
+					b = first[pairs[k].b];
+		KeyPair    *p;
+
+		if (a == b)
+			continue;
+		p = &kp[start[a]++];
+		p->from = a;
+		p->to = b;
+		p->shares_edge = pairs[k].shares_edge;
+		p = &kp[start[b]++];
+		p->from = b;
+		p->to = a;
+		p->shares_edge = pairs[k].shares_edge;
+	}
+	/* start[f] is now the end of f's list: sort each list, merge repeats */
+	for (f = 0, k = 0; f < layer->n; f++)
+	{
+		int64		end = start[f],
+					j;
+
+		if ((f & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (end - k > 1)
+			qsort(kp + k, end - k, sizeof(KeyPair), CompareKeyPair);
+		for (j = k; j < end; j++)
+		{
+			if (u > 0 && kp[u - 1].from == kp[j].from && kp[u - 1].to == kp[j].to)
+				kp[u - 1].shares_edge |= kp[j].shares_edge;
+			else
+				kp[u++] = kp[j];
+		}
+		k = end;
 	}
 	pfree(first);
+	pfree(start);
 	*nout = u;
 	return kp;
 }
@@ -101,6 +133,8 @@ scomm_contiguity(PG_FUNCTION_ARGS)
 		Datum		values[3];
 		bool		nulls[3] = {false, false, false};
 
+		if ((k & 65535) == 0)
+			CHECK_FOR_INTERRUPTS();
 		values[0] = CStringGetTextDatum(layer->key[kp[k].from]);
 		values[1] = CStringGetTextDatum(layer->key[kp[k].to]);
 		values[2] = BoolGetDatum(kp[k].shares_edge != 0);

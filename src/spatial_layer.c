@@ -40,7 +40,7 @@ SpatialStatusError(scomm_status st, const char *what)
 {
 	if (st == SCOMM_ETOOBIG)
 		ScommRaiseStatusHint(st, what,
-							 "A layer holds at most 25,000,000 vertices and 5,000,000 pairs of touching polygons; simplify the polygons (ST_Simplify) or split the layer.");
+							 "A layer holds at most 25,000,000 vertices and 2,000,000 pairs of touching polygons; simplify the polygons (ST_Simplify) or split the layer.");
 	ScommRaiseStatus(st, what);
 	pg_unreachable();
 }

@@ -378,8 +378,10 @@ scomm_did_mboot(const scomm_did_attgt *a, const scomm_did_linear *lin, int k,
 	memset(&w, 0, sizeof(w));
 	r.type = gsl_rng_mt19937;
 	r.state = scomm_core_alloc(gsl_rng_mt19937->size);
-	bres = scomm_core_alloc((size_t) biters * k * sizeof(double));
-	col = scomm_core_alloc((size_t) biters * sizeof(double));
+	/* not zeroed: every draw is written before it is read, so the pages are
+	 * touched only as the draws proceed */
+	bres = scomm_core_alloc_raw((size_t) biters * k * sizeof(double));
+	col = scomm_core_alloc_raw((size_t) biters * sizeof(double));
 	res = scomm_core_alloc(sizeof(scomm_did_boot));
 	if (res)
 		res->se = scomm_core_alloc(k * sizeof(double));

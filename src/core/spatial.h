@@ -51,7 +51,7 @@ typedef struct scomm_polys
 #define SCOMM_SPATIAL_MAX_VERTICES 25000000
 
 /* at most this many pairs of touching features (SCOMM_ETOOBIG beyond) */
-#define SCOMM_SPATIAL_MAX_PAIRS 5000000
+#define SCOMM_SPATIAL_MAX_PAIRS 2000000
 
 /* geometry types of (E)WKB */
 #define SCOMM_WKB_POINT			1

@@ -44,16 +44,15 @@ SegmentsMeet(double p1x, double p1y, double p2x, double p2y,
 
 	if (d1 == 0 && d2 == 0 && d3 == 0 && d4 == 0)
 	{
-		/* collinear: overlap of the projections on the longer axis */
-		int			use_x = fabs(p2x - p1x) + fabs(q2x - q1x) >= fabs(p2y - p1y) + fabs(q2y - q1y);
-		double		a0 = use_x ? fmin(p1x, p2x) : fmin(p1y, p2y),
-					a1 = use_x ? fmax(p1x, p2x) : fmax(p1y, p2y),
-					b0 = use_x ? fmin(q1x, q2x) : fmin(q1y, q2y),
-					b1 = use_x ? fmax(q1x, q2x) : fmax(q1y, q2y),
-					lo = fmax(a0, b0),
-					hi = fmin(a1, b1);
+		/* collinear (or a segment of zero length): the overlap of the
+		 * boxes on both axes; two points at different places on one axis
+		 * do not meet, whatever the other axis says */
+		double		ox = fmin(fmax(p1x, p2x), fmax(q1x, q2x)) - fmax(fmin(p1x, p2x), fmin(q1x, q2x)),
+					oy = fmin(fmax(p1y, p2y), fmax(q1y, q2y)) - fmax(fmin(p1y, p2y), fmin(q1y, q2y));
 
-		return lo < hi ? 2 : lo == hi ? 1 : 0;
+		if (ox < 0 || oy < 0)
+			return 0;
+		return ox > 0 || oy > 0 ? 2 : 1;
 	}
 	if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) &&
 		((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)))

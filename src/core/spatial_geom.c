@@ -138,7 +138,9 @@ ReadHeader(HexReader *r, WkbHeader *h)
 		m = 1;
 	h->type = (int) (t % 1000);
 	h->dims = 2 + z + m;
-	if (r->bad || iso > 3 || h->type < 1 || h->type > 7)
+	/* types 8..17 are PostGIS's curves, surfaces and triangles: read as
+	 * far as the header, reported as what they are */
+	if (r->bad || iso > 3 || h->type < 1 || h->type > 17)
 		return SCOMM_ECORRUPT;
 	return SCOMM_OK;
 }
@@ -379,8 +381,10 @@ scomm_wkb_type_name(int type)
 {
 	static const char *const names[] = {
 		"UNKNOWN", "POINT", "LINESTRING", "POLYGON", "MULTIPOINT",
-		"MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION"
+		"MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION",
+		"CIRCULARSTRING", "COMPOUNDCURVE", "CURVEPOLYGON", "MULTICURVE",
+		"MULTISURFACE", "CURVE", "SURFACE", "POLYHEDRALSURFACE", "TIN", "TRIANGLE"
 	};
 
-	return type >= 1 && type <= 7 ? names[type] : names[0];
+	return type >= 1 && type <= 17 ? names[type] : names[0];
 }

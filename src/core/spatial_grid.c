@@ -127,37 +127,56 @@ SetCells(scomm_grid *g, double w, double h)
 }
 
 /*
- * How many (cell, segment) entries the lists would hold; stops counting
- * beyond limit.
+ * How many entries the cell lists would hold: a (cell, segment) entry for
+ * each cell of each segment's bounding box, and at most one (cell, feature)
+ * entry for each cell of each feature's bounding box (a feature that
+ * contains a whole cell is listed there without segments: overlapping
+ * polygons make many).  Stops counting beyond limit.
  */
 static int64_t
 CountEntries(const scomm_grid *g, const scomm_polys *p, int64_t limit)
 {
 	int64_t		total = 0;
-	int32_t		ring;
+	int32_t		f;
 
-	for (ring = 0; ring < p->nring && total <= limit; ring++)
+	for (f = 0; f < p->nfeat && total <= limit; f++)
 	{
-		int64_t		v;
+		int32_t		ring;
+		double		fx0 = INFINITY,
+					fx1 = -INFINITY,
+					fy0 = INFINITY,
+					fy1 = -INFINITY;
 
-		for (v = p->ring_vert[ring]; v + 1 < p->ring_vert[ring + 1]; v++)
+		for (ring = p->feat_ring[f]; ring < p->feat_ring[f + 1]; ring++)
 		{
-			int32_t		c0,
-						c1,
-						r0,
-						r1;
+			int64_t		v;
 
-			SegCells(g, v, &c0, &c1, &r0, &r1);
-			total += (int64_t) (c1 - c0 + 1) * (r1 - r0 + 1);
+			for (v = p->ring_vert[ring]; v + 1 < p->ring_vert[ring + 1]; v++)
+			{
+				int32_t		c0,
+							c1,
+							r0,
+							r1;
+
+				SegCells(g, v, &c0, &c1, &r0, &r1);
+				total += (int64_t) (c1 - c0 + 1) * (r1 - r0 + 1);
+				fx0 = fmin(fx0, p->x[v]);
+				fx1 = fmax(fx1, p->x[v]);
+				fy0 = fmin(fy0, p->y[v]);
+				fy1 = fmax(fy1, p->y[v]);
+			}
 		}
+		if (fx0 <= fx1)
+			total += (int64_t) (ColOf(g, fx1) - ColOf(g, fx0) + 1) * (RowOf(g, fy1) - RowOf(g, fy0) + 1);
 	}
 	return total;
 }
 
 /*
  * Size the grid: about cells_per_segment cells per segment over the box,
- * then coarser while the segment lists would exceed a few entries per
- * segment (long segments cross many cells).
+ * then coarser while the cell lists would exceed a few entries per
+ * segment (long segments cross many cells; overlapping polygons contain
+ * the same cells).
  */
 static void
 SizeGrid(scomm_grid *g, const scomm_polys *p, double cells_per_segment)
@@ -181,7 +200,9 @@ SizeGrid(scomm_grid *g, const scomm_polys *p, double cells_per_segment)
 	w = g->x1 - g->x0;
 	h = g->y1 - g->y0;
 	target = fmin(fmax(cells_per_segment * (double) p->nvert, 1), 16e6);
-	side = sqrt(fmax(w * h, 1e-300) / target);
+	/* square cells of about target cells over the box; for a flat box (all
+	 * features on a line) at least 1 / target of its length */
+	side = fmax(sqrt(w * h / target), fmax(w, h) / target);
 	if (!(side > 0) || !isfinite(side))
 		side = fmax(fmax(w, h), 1e-9);
 	g->nx = (int32_t) fmin(fmax(ceil(w / side), 1), 65536);
@@ -333,7 +354,7 @@ PlaceReferencePoints(scomm_grid *g)
 		 * is on no segment */
 		while (OnCellSegment(g, cell, cx + fx * g->cw, cy + fy * g->ch))
 		{
-			if (++tries > 200)
+			if (++tries > 32)
 			{
 				g->degenerate[cell] = 1;
 				fx = fy = 0.5;

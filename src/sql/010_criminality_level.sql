@@ -94,6 +94,19 @@ CREATE OPERATOR @extschema@.> (
 	RESTRICT = scalargtsel, JOIN = scalargtjoinsel
 );
 
+COMMENT ON OPERATOR @extschema@.< (@extschema@.criminality_level, @extschema@.criminality_level) IS
+	'less severe than (NC < L3 < L2 < L1)';
+COMMENT ON OPERATOR @extschema@.<= (@extschema@.criminality_level, @extschema@.criminality_level) IS
+	'less severe than or as severe as (NC < L3 < L2 < L1)';
+COMMENT ON OPERATOR @extschema@.= (@extschema@.criminality_level, @extschema@.criminality_level) IS
+	'the same criminality level';
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.criminality_level, @extschema@.criminality_level) IS
+	'different criminality levels';
+COMMENT ON OPERATOR @extschema@.>= (@extschema@.criminality_level, @extschema@.criminality_level) IS
+	'more severe than or as severe as (L1 > L2 > L3 > NC)';
+COMMENT ON OPERATOR @extschema@.> (@extschema@.criminality_level, @extschema@.criminality_level) IS
+	'more severe than (L1 > L2 > L3 > NC)';
+
 CREATE OPERATOR CLASS @extschema@.criminality_level_ops
 	DEFAULT FOR TYPE @extschema@.criminality_level USING btree AS
 		OPERATOR 1 @extschema@.<,
@@ -108,6 +121,14 @@ CREATE OPERATOR CLASS @extschema@.criminality_level_hash_ops
 		OPERATOR 1 @extschema@.=,
 		FUNCTION 1 @extschema@.criminality_level_hash(@extschema@.criminality_level),
 		FUNCTION 2 @extschema@.criminality_level_hash_extended(@extschema@.criminality_level, int8);
+COMMENT ON OPERATOR CLASS @extschema@.criminality_level_ops USING btree IS
+	'default btree class: criminality levels by severity';
+COMMENT ON OPERATOR FAMILY @extschema@.criminality_level_ops USING btree IS
+	'btree family of criminality_level';
+COMMENT ON OPERATOR CLASS @extschema@.criminality_level_hash_ops USING hash IS
+	'default hash class of criminality_level (with the 64-bit extended hash)';
+COMMENT ON OPERATOR FAMILY @extschema@.criminality_level_hash_ops USING hash IS
+	'hash family of criminality_level';
 
 -- casts: the level's number (1, 2, 3; 0 for NC)
 CREATE FUNCTION @extschema@.criminality_level_to_int4(@extschema@.criminality_level) RETURNS int4
@@ -122,6 +143,10 @@ CREATE CAST (@extschema@.criminality_level AS int4)
 	WITH FUNCTION @extschema@.criminality_level_to_int4(@extschema@.criminality_level);
 CREATE CAST (int4 AS @extschema@.criminality_level)
 	WITH FUNCTION @extschema@.criminality_level_from_int4(int4);
+COMMENT ON CAST (@extschema@.criminality_level AS int4) IS
+	'explicit: 1, 2, 3 for L1, L2, L3 and 0 for NC';
+COMMENT ON CAST (int4 AS @extschema@.criminality_level) IS
+	'explicit: 1, 2, 3 give L1, L2, L3 and 0 gives NC; other integers are an error (22003)';
 
 CREATE FUNCTION @extschema@.level_number(@extschema@.criminality_level) RETURNS int4
 	AS 'MODULE_PATHNAME', 'criminality_level_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -94,6 +94,19 @@ CREATE OPERATOR @extschema@.> (
 	RESTRICT = scalargtsel, JOIN = scalargtjoinsel
 );
 
+COMMENT ON OPERATOR @extschema@.< (@extschema@.activation_cohort, @extschema@.activation_cohort) IS
+	'activated earlier than (never comes after every date)';
+COMMENT ON OPERATOR @extschema@.<= (@extschema@.activation_cohort, @extschema@.activation_cohort) IS
+	'activated earlier than or on the same date as (never comes after every date)';
+COMMENT ON OPERATOR @extschema@.= (@extschema@.activation_cohort, @extschema@.activation_cohort) IS
+	'the same activation date, or both never';
+COMMENT ON OPERATOR @extschema@.<> (@extschema@.activation_cohort, @extschema@.activation_cohort) IS
+	'different activation dates (never differs from every date)';
+COMMENT ON OPERATOR @extschema@.>= (@extschema@.activation_cohort, @extschema@.activation_cohort) IS
+	'activated later than or on the same date as (never comes after every date)';
+COMMENT ON OPERATOR @extschema@.> (@extschema@.activation_cohort, @extschema@.activation_cohort) IS
+	'activated later than (never comes after every date)';
+
 CREATE OPERATOR CLASS @extschema@.activation_cohort_ops
 	DEFAULT FOR TYPE @extschema@.activation_cohort USING btree AS
 		OPERATOR 1 @extschema@.<,
@@ -108,6 +121,14 @@ CREATE OPERATOR CLASS @extschema@.activation_cohort_hash_ops
 		OPERATOR 1 @extschema@.=,
 		FUNCTION 1 @extschema@.activation_cohort_hash(@extschema@.activation_cohort),
 		FUNCTION 2 @extschema@.activation_cohort_hash_extended(@extschema@.activation_cohort, int8);
+COMMENT ON OPERATOR CLASS @extschema@.activation_cohort_ops USING btree IS
+	'default btree class: activation cohorts by date, never last';
+COMMENT ON OPERATOR FAMILY @extschema@.activation_cohort_ops USING btree IS
+	'btree family of activation_cohort';
+COMMENT ON OPERATOR CLASS @extschema@.activation_cohort_hash_ops USING hash IS
+	'default hash class of activation_cohort (with the 64-bit extended hash)';
+COMMENT ON OPERATOR FAMILY @extschema@.activation_cohort_hash_ops USING hash IS
+	'hash family of activation_cohort';
 
 CREATE FUNCTION @extschema@.activation_cohort_from_date(date) RETURNS @extschema@.activation_cohort
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -115,6 +136,8 @@ COMMENT ON FUNCTION @extschema@.activation_cohort_from_date(date) IS
 	'the cohort of localities activated on that date';
 CREATE CAST (date AS @extschema@.activation_cohort)
 	WITH FUNCTION @extschema@.activation_cohort_from_date(date);
+COMMENT ON CAST (date AS @extschema@.activation_cohort) IS
+	'explicit: the cohort activated on that date (infinite dates are an error; use ''never'')';
 
 CREATE FUNCTION @extschema@.activated_on(@extschema@.activation_cohort) RETURNS date
 	AS 'MODULE_PATHNAME', 'activation_cohort_activated_on' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

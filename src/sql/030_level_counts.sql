@@ -38,21 +38,21 @@ CREATE FUNCTION @extschema@.level_tally_accum(@extschema@.level_tally, @extschem
 	RETURNS @extschema@.level_tally
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.level_tally_accum(@extschema@.level_tally, @extschema@.criminality_level) IS
-	'level_counts transition: count one level (NULL ignored)';
+	'level_counts transition: count one level; not STRICT: a NULL level is skipped and a NULL state starts a new tally';
 CREATE FUNCTION @extschema@.level_tally_retract(@extschema@.level_tally, @extschema@.criminality_level)
 	RETURNS @extschema@.level_tally
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.level_tally_retract(@extschema@.level_tally, @extschema@.criminality_level) IS
-	'level_counts inverse transition for moving window frames';
+	'level_counts inverse transition for moving window frames; not STRICT: a NULL level is skipped, as the transition skips it';
 CREATE FUNCTION @extschema@.level_tally_merge(@extschema@.level_tally, @extschema@.level_tally)
 	RETURNS @extschema@.level_tally
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.level_tally_merge(@extschema@.level_tally, @extschema@.level_tally) IS
-	'sum of two level tallies (combine function; NULL is an empty tally)';
+	'sum of two level tallies (combine function); not STRICT: a NULL tally is an empty one';
 CREATE FUNCTION @extschema@.counts(@extschema@.level_tally) RETURNS @extschema@.level_counts_result
 	AS 'MODULE_PATHNAME', 'level_tally_counts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.counts(@extschema@.level_tally) IS
-	'counts and shares of each criminality level in a stored tally';
+	'counts and shares of each criminality level in a stored tally; not STRICT: a NULL tally is an empty one (n = 0)';
 
 CREATE AGGREGATE @extschema@.level_counts(@extschema@.criminality_level) (
 	SFUNC = @extschema@.level_tally_accum,

@@ -47,21 +47,21 @@ CREATE FUNCTION @extschema@.prepost_accum(@extschema@.prepost_state, float8, dat
 	RETURNS @extschema@.prepost_state
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.prepost_accum(@extschema@.prepost_state, float8, date, @extschema@.activation_cohort) IS
-	'prepost transition: count one value before (at < activation) or after (at >= activation); NULLs and never ignored';
+	'prepost transition: count one value before (at < activation) or after (at >= activation); never is ignored; not STRICT: rows with a NULL value, date or cohort are skipped, and a NULL state starts a new one';
 CREATE FUNCTION @extschema@.prepost_accum_within(@extschema@.prepost_state, float8, date, @extschema@.activation_cohort, interval)
 	RETURNS @extschema@.prepost_state
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.prepost_accum_within(@extschema@.prepost_state, float8, date, @extschema@.activation_cohort, interval) IS
-	'windowed prepost transition: count one value when activation - within <= at < activation + within';
+	'windowed prepost transition: count one value when activation - within <= at < activation + within; not STRICT: rows with a NULL value, date or cohort are skipped, a NULL state starts a new one, and a NULL window is an error (22004)';
 CREATE FUNCTION @extschema@.prepost_state_merge(@extschema@.prepost_state, @extschema@.prepost_state)
 	RETURNS @extschema@.prepost_state
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.prepost_state_merge(@extschema@.prepost_state, @extschema@.prepost_state) IS
-	'merge two prepost states (combine function, Chan''s formulas; NULL is an empty state; different windows are an error)';
+	'merge two prepost states (combine function, Chan''s formulas; different windows are an error); not STRICT: a NULL state is an empty one';
 CREATE FUNCTION @extschema@.prepost_result(@extschema@.prepost_state) RETURNS @extschema@.prepost_result
 	AS 'MODULE_PATHNAME', 'prepost_state_result' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.prepost_result(@extschema@.prepost_state) IS
-	'before/after statistics and Welch''s test of a stored prepost state (NULL is an empty state)';
+	'before/after statistics and Welch''s test of a stored prepost state; not STRICT: a NULL state is an empty one';
 
 CREATE AGGREGATE @extschema@.prepost(value float8, at date, cohort @extschema@.activation_cohort) (
 	SFUNC = @extschema@.prepost_accum,
@@ -129,8 +129,8 @@ COMMENT ON FUNCTION @extschema@.prepost_diff(@extschema@.prepost_result, @extsch
 CREATE FUNCTION @extschema@.baseline_change(value float8, at date, cohort @extschema@.activation_cohort) RETURNS float8
 	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.baseline_change(float8, date, @extschema@.activation_cohort) IS
-	'window function: value minus the mean of the partition''s values before activation (NULL when none); one cohort per partition';
+	'window function: value minus the mean of the partition''s values before activation (NULL when none); one cohort per partition; not STRICT: a row with a NULL value gets NULL, but rows with a NULL date or cohort still belong to the partition';
 CREATE FUNCTION @extschema@.baseline_ratio(value float8, at date, cohort @extschema@.activation_cohort) RETURNS float8
 	AS 'MODULE_PATHNAME' LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.baseline_ratio(float8, date, @extschema@.activation_cohort) IS
-	'window function: value divided by the mean of the partition''s values before activation (NULL when none or 0); one cohort per partition';
+	'window function: value divided by the mean of the partition''s values before activation (NULL when none or 0); one cohort per partition; not STRICT: a row with a NULL value gets NULL, but rows with a NULL date or cohort still belong to the partition';

@@ -33,12 +33,12 @@ CREATE FUNCTION @extschema@.response_patterns_accum(@extschema@.response_pattern
 	RETURNS @extschema@.response_patterns
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.response_patterns_accum(@extschema@.response_patterns, int4[]) IS
-	'response_patterns transition: count one row of answers (categories 1..255, NULL element = missing; a NULL array is ignored)';
+	'response_patterns transition: count one row of answers (categories 1..255, NULL element = missing); not STRICT: a NULL array is skipped and a NULL state starts a new table';
 CREATE FUNCTION @extschema@.response_patterns_merge(@extschema@.response_patterns, @extschema@.response_patterns)
 	RETURNS @extschema@.response_patterns
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.response_patterns_merge(@extschema@.response_patterns, @extschema@.response_patterns) IS
-	'the patterns of both tables with their counts added (combine function; NULL is no table); both must have the same number of items';
+	'the patterns of both tables with their counts added (combine function); both must have the same number of items; not STRICT: a NULL table is no table';
 
 CREATE AGGREGATE @extschema@.response_patterns(items int4[]) (
 	SFUNC = @extschema@.response_patterns_accum,
@@ -110,7 +110,7 @@ CREATE FUNCTION @extschema@.lca(patterns @extschema@.response_patterns, classes 
 	RETURNS @extschema@.lca_model
 	AS 'MODULE_PATHNAME', 'lca_fit_model' LANGUAGE C IMMUTABLE PARALLEL SAFE COST 100000;
 COMMENT ON FUNCTION @extschema@.lca(@extschema@.response_patterns, int4, int4, bigint, int4, float8) IS
-	'fit a latent class model with the given number of classes by EM from "starts" random starting points (seeded), keeping the best log-likelihood; classes are numbered by share, largest first';
+	'fit a latent class model with the given number of classes by EM from "starts" random starting points (seeded), keeping the best log-likelihood; classes are numbered by share, largest first; not STRICT: a NULL argument is an error (22004) that names it, not a NULL model';
 
 CREATE FUNCTION @extschema@.lca_fit(model @extschema@.lca_model) RETURNS @extschema@.lca_fit_result
 	AS 'MODULE_PATHNAME', 'lca_fit_stats' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -134,7 +134,7 @@ CREATE FUNCTION @extschema@.lca_select(patterns @extschema@.response_patterns, m
 	RETURNS SETOF @extschema@.lca_fit_result
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 5 COST 500000;
 COMMENT ON FUNCTION @extschema@.lca_select(@extschema@.response_patterns, int4, int4, bigint, int4, float8) IS
-	'the fit statistics of models with 1 to max_classes classes from one pattern table, to choose the number of classes';
+	'the fit statistics of models with 1 to max_classes classes from one pattern table, to choose the number of classes; not STRICT: a NULL argument is an error (22004) that names it';
 
 CREATE FUNCTION @extschema@.lca_classify(model @extschema@.lca_model, items int4[]) RETURNS int4
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

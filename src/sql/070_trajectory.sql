@@ -32,17 +32,17 @@ CREATE FUNCTION @extschema@.trajectory_panel_accum(@extschema@.trajectory_panel,
 	RETURNS @extschema@.trajectory_panel
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.trajectory_panel_accum(@extschema@.trajectory_panel, bigint, float8, float8, float8) IS
-	'trajectory_panel transition: add one observation (unit, t, y, exposure); y NULL is skipped, exposure NULL is 1';
+	'trajectory_panel transition: add one observation (unit, t, y, exposure); not STRICT: a NULL y is skipped and a NULL exposure is 1; a NULL unit or t is an error (22004)';
 CREATE FUNCTION @extschema@.trajectory_panel_accum(@extschema@.trajectory_panel, bigint, float8, float8)
 	RETURNS @extschema@.trajectory_panel
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.trajectory_panel_accum(@extschema@.trajectory_panel, bigint, float8, float8) IS
-	'trajectory_panel transition: add one observation (unit, t, y) with exposure 1; y NULL is skipped';
+	'trajectory_panel transition: add one observation (unit, t, y) with exposure 1; not STRICT: a NULL y is skipped; a NULL unit or t is an error (22004)';
 CREATE FUNCTION @extschema@.trajectory_panel_merge(@extschema@.trajectory_panel, @extschema@.trajectory_panel)
 	RETURNS @extschema@.trajectory_panel
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.trajectory_panel_merge(@extschema@.trajectory_panel, @extschema@.trajectory_panel) IS
-	'the observations of two panels (combine function; NULL is an empty panel)';
+	'the observations of two panels (combine function); not STRICT: a NULL panel is an empty one';
 
 CREATE AGGREGATE @extschema@.trajectory_panel(unit bigint, t float8, y float8, exposure float8) (
 	SFUNC = @extschema@.trajectory_panel_accum,
@@ -104,7 +104,7 @@ CREATE FUNCTION @extschema@.trajectory_groups(panel @extschema@.trajectory_panel
 	RETURNS @extschema@.trajectory_model
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.trajectory_groups(@extschema@.trajectory_panel, int, int, text, int, bigint, float8, float8) IS
-	'fit a finite mixture of groups with polynomial trajectories in t (family poisson, zip or cnorm; lower/upper: cnorm censoring bounds, default min(y) - 1 and max(y) + 1 as trajeR) by EM from seeded random starts; groups numbered by share, largest first';
+	'fit a finite mixture of groups with polynomial trajectories in t (family poisson, zip or cnorm; lower/upper: cnorm censoring bounds, default min(y) - 1 and max(y) + 1 as trajeR) by EM from seeded random starts; groups numbered by share, largest first; not STRICT: lower and upper may be NULL (their defaults); a NULL in another argument is an error (22004)';
 
 CREATE FUNCTION @extschema@.trajectory_fit(model @extschema@.trajectory_model,
 		OUT loglik float8, OUT npar int, OUT bic float8, OUT aic float8,

@@ -30,7 +30,7 @@ CREATE FUNCTION @extschema@.contiguity()
 	RETURNS TABLE (fips text, neighbor text, shares_edge bool)
 	AS 'MODULE_PATHNAME', 'scomm_contiguity' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 20000;
 COMMENT ON FUNCTION @extschema@.contiguity() IS
-	'Queen contiguity of scomm_data.county: every pair of counties whose boundaries touch, in both directions, ordered by fips and neighbor; shares_edge is true for a common stretch of border (rook neighbours), false when they meet only at points.';
+	'Queen contiguity of scomm_data.county: every pair of counties whose boundaries touch, in both directions, ordered by fips and neighbor; shares_edge is true for a common stretch of border (rook neighbours), false when they meet only at points. Not STRICT: it takes no argument.';
 
 CREATE FUNCTION @extschema@.contiguity(counties regclass)
 	RETURNS TABLE (fips text, neighbor text, shares_edge bool)
@@ -46,7 +46,7 @@ CREATE FUNCTION @extschema@.morans_i(
 	OUT mean_permuted float8, OUT sd_permuted float8)
 	AS 'MODULE_PATHNAME', 'scomm_morans_i' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.morans_i(text[], float8[], text[], text[], int4, bigint, text) IS
-	'Global Moran''s I of x over the units, with the neighbour pairs (neighbor_of[k], neighbor[k]) (as contiguity() returns them; pairs naming other units are ignored), row-standardised or binary weights: the statistic, its expectation -1/(n-1), variance under randomization, z and two-sided normal p-value, and a pseudo p-value from "permutations" random permutations (deterministic for a seed).';
+	'Global Moran''s I of x over the units, with the neighbour pairs (neighbor_of[k], neighbor[k]) (as contiguity() returns them; pairs naming other units are ignored), row-standardised or binary weights: the statistic, its expectation -1/(n-1), variance under randomization, z and two-sided normal p-value, and a pseudo p-value from "permutations" random permutations (deterministic for a seed). Not STRICT: a NULL argument or array element is an error (22004) that names it.';
 
 CREATE FUNCTION @extschema@.local_morans_i(
 	units text[], x float8[], neighbor_of text[], neighbor text[],
@@ -54,4 +54,4 @@ CREATE FUNCTION @extschema@.local_morans_i(
 	RETURNS TABLE (id text, value float8, lag float8, i float8, p_value float8, quadrant text, neighbors int4)
 	AS 'MODULE_PATHNAME', 'scomm_local_morans_i' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 3000;
 COMMENT ON FUNCTION @extschema@.local_morans_i(text[], float8[], text[], text[], int4, bigint, text) IS
-	'Local Moran''s I (LISA) of each unit: the spatial lag of the value (weighted sum of the neighbours'' x), the local statistic, a pseudo p-value from a conditional permutation test (the unit''s own stream of the seed), and the quadrant high-high, low-low, high-low or low-high (NULL without neighbours).';
+	'Local Moran''s I (LISA) of each unit: the spatial lag of the value (weighted sum of the neighbours'' x), the local statistic, a pseudo p-value from a conditional permutation test (the unit''s own stream of the seed), and the quadrant high-high, low-low, high-low or low-high (NULL without neighbours). Not STRICT: a NULL argument or array element is an error (22004) that names it.';

@@ -23,6 +23,14 @@ FROM generate_series(1, 100000) i;
 CREATE TABLE trajectories AS
 SELECT scomm.trajectory_panel(u, t, (u * 7 + t * t) % 23) AS tp
 FROM generate_series(1, 3000) u, generate_series(1, 12) t;
+-- issue 18: the bootstrap of 400 units x 12 periods (its summaries took 12 s
+-- to see a cancel), and contiguity of heavily overlapping squares
+CREATE TABLE panel400 AS
+SELECT scomm.did_panel(unit, period, outcome, first_period) AS p
+FROM scomm.simulate_panel(400, 12, seed => 3, cohorts => 8);
+CREATE TABLE squares AS
+SELECT i::text AS fips, ST_MakeEnvelope(i % 53 / 3.0, i % 59 / 3.0, i % 53 / 3.0 + 20, i % 59 / 3.0 + 20, 4326) AS geom
+FROM generate_series(1, 3000) i;
 SQL
 
 # long(name, query): each long query, once stopped by statement_timeout and
@@ -31,6 +39,8 @@ declare -A long=(
 	[bootstrap]="SELECT count(*) FROM scomm.att_aggregate((SELECT p FROM panel), 'dynamic', bootstrap => 1000000)"
 	[lca]="SELECT scomm.lca((SELECT r FROM patterns), 6, starts => 10000, tolerance => 0)"
 	[trajectory]="SELECT scomm.trajectory_groups((SELECT tp FROM trajectories), 5, degree => 3, family => 'zip', starts => 100000)"
+	[att_gt_bootstrap]="SELECT count(*) FROM scomm.att_gt((SELECT p FROM panel400), bootstrap => 500000)"
+	[contiguity]="SELECT count(*) FROM scomm.contiguity('squares')"
 )
 set +e
 fail=0

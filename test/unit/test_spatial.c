@@ -920,6 +920,19 @@ TestHostileLayers(void)
 	scomm_grid_free(&g);
 	scomm_polys_free(&p);
 
+	/* 1,500 identical squares: every cell inside lies in all of them, which
+	 * the lists must not repeat for every cell of a fine grid */
+	scomm_polys_init(&p);
+	for (i = 0; i < 1500; i++)
+		AddRect(&p, 0, 0, 10, 10);
+	tap_ok(scomm_grid_build(&g, &p, 2) == SCOMM_OK, "1,500 identical squares: index built");
+	tap_ok(g.nentry + g.nseg <= 8 * p.nvert + ((int64_t) 1 << 22),
+		   "entries bounded by a few per vertex (unbounded: 1,500 x 15,000 cells)");
+	tap_ok(scomm_grid_find(&g, 5, 5) == 0 && scomm_grid_find(&g, 0, 3) == 0 && scomm_grid_find(&g, 11, 3) == -1,
+		   "inside, on the boundary, outside");
+	scomm_grid_free(&g);
+	scomm_polys_free(&p);
+
 	/* 150 overlapping squares: contiguity against every pair of segments */
 	scomm_polys_init(&p);
 	for (i = 0; i < 150; i++)
