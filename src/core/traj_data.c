@@ -39,6 +39,12 @@ scomm_traj_data_free(TrajData *d)
 	scomm_core_free(d->upos);
 	scomm_core_free(d->cell_tj);
 	scomm_core_free(d->cell_e);
+	scomm_core_free(d->yval);
+	scomm_core_free(d->ycell);
+	scomm_core_free(d->nbscratch);
+	scomm_core_free(d->nbL);
+	scomm_core_free(d->nbkey);
+	scomm_core_free(d->nbage);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -221,6 +227,51 @@ ZeroCells(TrajData *d)
 	return SCOMM_OK;
 }
 
+/* nbinom, zinb: the distinct positive counts and each observation's index */
+static scomm_status
+CountCells(TrajData *d)
+{
+	size_t		o,
+				n = 0;
+
+	d->yval = scomm_core_alloc((d->nobs + 1) * sizeof(double));
+	d->ycell = scomm_core_alloc((d->nobs + 1) * sizeof(int));
+	if (!d->yval || !d->ycell)
+		return SCOMM_ENOMEM;
+	for (o = 0; o < d->nobs; o++)
+		if (d->y[o] > 0)
+			d->yval[n++] = d->y[o];
+	qsort(d->yval, n, sizeof(double), DoubleCmp);
+	d->ny = 0;
+	for (o = 0; o < n; o++)
+		if (d->ny == 0 || d->yval[o] != d->yval[d->ny - 1])
+			d->yval[d->ny++] = d->yval[o];
+	if (d->ny > (size_t) INT32_MAX)
+		return SCOMM_EINVAL;
+	for (o = 0; o < d->nobs; o++)
+	{
+		size_t		lo = 0,
+					hi = d->ny - 1;
+
+		if (!(d->y[o] > 0))
+		{
+			d->ycell[o] = -1;
+			continue;
+		}
+		while (lo < hi)
+		{
+			size_t		mid = lo + (hi - lo) / 2;
+
+			if (d->yval[mid] < d->y[o])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		d->ycell[o] = (int) lo;
+	}
+	return scomm_traj_nb_prepare(d);
+}
+
 /* Observation classes, per-unit constants and sums of y x. */
 static scomm_status
 Observations(const scomm_traj_panel *pn, TrajData *d)
@@ -265,6 +316,8 @@ Observations(const scomm_traj_panel *pn, TrajData *d)
 		}
 	if (d->family == SCOMM_TRAJ_ZIP)
 		return ZeroCells(d);
+	if (d->family == SCOMM_TRAJ_NBINOM || d->family == SCOMM_TRAJ_ZINB)
+		return CountCells(d);
 	return SCOMM_OK;
 }
 
@@ -312,7 +365,7 @@ scomm_traj_data_prepare(const scomm_traj_panel *pn, scomm_traj_family family,
 	d->family = family;
 	d->K = K;
 	d->p = degree + 1;
-	d->nextra = family == SCOMM_TRAJ_POISSON ? 0 : 1;
+	d->nextra = scomm_traj_nextra(family);
 	d->q = d->p + d->nextra;
 	d->nobs = pn->n;
 	if ((st = Bounds(pn, d, lower, upper)) != SCOMM_OK ||
@@ -366,7 +419,7 @@ scomm_traj_work_alloc(const TrajData *d, TrajWork *w)
 	w->post = scomm_core_alloc(d->nunits * K * sizeof(double));
 	w->lf = scomm_core_alloc(d->nunits * K * sizeof(double));
 	w->tab = scomm_core_alloc(K * d->ntimes * 3 * sizeof(double));
-	w->ck = scomm_core_alloc((K * d->ncells + 1) * sizeof(double));
+	w->ck = scomm_core_alloc((K * scomm_traj_ncache(d) + 1) * sizeof(double));
 	w->stat = scomm_core_alloc(K * w->nstat * sizeof(double));
 	w->grad = scomm_core_alloc(np * sizeof(double));
 	w->hess = scomm_core_alloc(np * np * sizeof(double));

@@ -101,11 +101,11 @@ scomm_traj_ascent_step(const double *h, const double *g, int q, double *step,
 static int
 GroupNewton(const TrajData *d, const double *stat, double *par, int maxit)
 {
-	double		g[SCOMM_TRAJ_MAX_DEGREE + 2];
-	double		h[(SCOMM_TRAJ_MAX_DEGREE + 2) * (SCOMM_TRAJ_MAX_DEGREE + 2)];
-	double		scratch[(SCOMM_TRAJ_MAX_DEGREE + 2) * (SCOMM_TRAJ_MAX_DEGREE + 2)];
-	double		step[SCOMM_TRAJ_MAX_DEGREE + 2];
-	double		trial[SCOMM_TRAJ_MAX_DEGREE + 2];
+	double		g[TRAJ_MAX_Q];
+	double		h[TRAJ_MAX_Q * TRAJ_MAX_Q];
+	double		scratch[TRAJ_MAX_Q * TRAJ_MAX_Q];
+	double		step[TRAJ_MAX_Q];
+	double		trial[TRAJ_MAX_Q];
 	double		q0 = scomm_traj_group_q(d, stat, par);
 	int			q = d->q,
 				it,
@@ -155,7 +155,8 @@ int
 scomm_traj_estep(const TrajData *d, TrajWork *w)
 {
 	size_t		i,
-				J = d->ntimes;
+				J = d->ntimes,
+				nc = scomm_traj_ncache(d);
 	int			k,
 				K = d->K;
 	double		ll = 0.0;
@@ -166,7 +167,7 @@ scomm_traj_estep(const TrajData *d, TrajWork *w)
 			return 0;
 		w->logshare[k] = log(w->share[k]);
 		if (!scomm_traj_group_tables(d, w->par + k * d->q, w->tab + k * J * 3,
-									 w->ck + k * d->ncells))
+									 w->ck + k * nc))
 			return 0;
 	}
 	for (i = 0; i < d->nunits; i++)
@@ -180,7 +181,7 @@ scomm_traj_estep(const TrajData *d, TrajWork *w)
 		{
 			lf[k] = w->logshare[k] +
 				scomm_traj_unit_logf(d, i, w->par + k * d->q, w->tab + k * J * 3,
-									 w->ck + k * d->ncells);
+									 w->ck + k * nc);
 			if (lf[k] > m)
 				m = lf[k];
 		}

@@ -252,6 +252,7 @@ RunStart(TrajRun *run, int s, const scomm_traj_options *o)
 {
 	int			iter = 0,
 				conv = 0,
+				stopped = 0,
 				a;
 	scomm_status st = SCOMM_ENOCONV;
 
@@ -262,7 +263,8 @@ RunStart(TrajRun *run, int s, const scomm_traj_options *o)
 		if (!RandomStart(run))
 			st = SCOMM_ENOCONV;
 		else
-			st = scomm_traj_run(&run->d, &run->w, o->max_iter, o->tol, &iter, &conv);
+			st = scomm_traj_run(&run->d, &run->w, o->max_iter, o->tol, run->best_ll,
+								&iter, &conv, &stopped);
 		if (st == SCOMM_ENOCONV)
 			run->failed++;
 	}

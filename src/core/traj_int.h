@@ -10,7 +10,12 @@
 #include "codec_io.h"
 #include "traj.h"
 
-/* observations as parallel arrays; canonical order is (unit, t, y, exposure) */
+/*
+ * observations as parallel arrays; canonical order is (unit, t, y, exposure).
+ * Covariate records (one per unit that was given covariates) beside them,
+ * canonical order by unit, found through an open-addressing hash of the
+ * units (built on demand).
+ */
 struct scomm_traj_panel
 {
 	size_t		n;
@@ -20,11 +25,22 @@ struct scomm_traj_panel
 	double	   *y;
 	double	   *e;
 	int			sorted;			/* storage is in canonical order */
+	int			ncov;			/* covariates per unit; 0 before the first vector */
+	size_t		nc;				/* covariate records */
+	size_t		ccap;
+	int64_t    *cu;				/* [nc] units */
+	unsigned char *cmiss;		/* [nc] 1: covariates missing */
+	double	   *cx;				/* [ccap * ncov] values */
+	int			csorted;		/* records in unit order */
+	size_t	   *hash;			/* [hcap] record index + 1, 0 = empty */
+	size_t		hcap;			/* 0: no hash built */
+	int64_t		err_unit;		/* the unit of the last covariate error */
+	const char *err_why;
 };
 
 /* observation classes */
-#define TRAJ_OBS_ZERO 0			/* zip: y = 0 */
-#define TRAJ_OBS_POS 1			/* zip: y > 0 */
+#define TRAJ_OBS_ZERO 0			/* count families: y = 0 */
+#define TRAJ_OBS_POS 1			/* count families: y > 0 */
 #define TRAJ_OBS_MID 0			/* cnorm: lower < y < upper */
 #define TRAJ_OBS_LOW 1			/* cnorm: y <= lower */
 #define TRAJ_OBS_HIGH 2			/* cnorm: y >= upper */
@@ -59,7 +75,25 @@ typedef struct TrajData
 	double		tscale;
 	double		lower;
 	double		upper;
+	/* nbinom, zinb: the distinct positive counts */
+	size_t		ny;
+	double	   *yval;			/* [ny] ascending */
+	int		   *ycell;			/* [nobs] index into yval; -1 for y = 0 */
+	double	   *nbscratch;		/* [3 ny + 6 ntimes] scratch of the group functions */
+	/*
+	 * memo of log1p(mu / theta) per observation for the last parameter
+	 * vectors a group function saw (nbslots slots, least recently used
+	 * replaced): the E-step, the M-step's derivatives and the next E-step
+	 * then share one pass of logarithms
+	 */
+	int			nbslots;
+	double	   *nbL;			/* [nbslots * nobs] */
+	double	   *nbkey;			/* [nbslots * TRAJ_MAX_Q] parameters of each slot */
+	unsigned long *nbage;		/* [nbslots + 1] last use; the clock last */
 } TrajData;
+
+/* the largest parameter count of a group: d + 1 + extras */
+#define TRAJ_MAX_Q SCOMM_TRAJ_MAX_TERMS
 
 /* group parameters and scratch of one EM run */
 typedef struct TrajWork
@@ -70,7 +104,8 @@ typedef struct TrajWork
 	double	   *post;			/* [nunits * K] posteriors */
 	double	   *lf;				/* [nunits * K] log f_ik + log share_k */
 	double	   *tab;			/* [K * ntimes * 3] per-time values (TRAJ_TAB) */
-	double	   *ck;				/* [K * ncells] zip: log P(y = 0) per cell */
+	double	   *ck;				/* [K * ncache]: zip: log P(y = 0) per cell;
+								 * nbinom/zinb: y-tables (TRAJ_NB_*) */
 	double	   *stat;			/* [K * nstat] M-step sufficient statistics */
 	size_t		nstat;
 	double	   *grad;			/* [npar] */
@@ -83,6 +118,11 @@ typedef struct TrajWork
 
 /* panel internals */
 extern scomm_status scomm_traj_panel_reserve(scomm_traj_panel *p, size_t n);
+extern scomm_status scomm_traj_panel_reserve_records(scomm_traj_panel *p,
+													 size_t n);
+/* append a record that sorts after the last (decoders); values may be NULL */
+extern void scomm_traj_panel_push_record(scomm_traj_panel *p, int64_t unit,
+										 const double *x, int missing);
 extern int	scomm_traj_obs_cmp(int64_t ua, double ta, double ya, double ea,
 							   int64_t ub, double tb, double yb, double eb);
 
@@ -110,17 +150,20 @@ extern int	scomm_traj_ascent_step(const double *h, const double *g, int q,
 /* full-likelihood derivatives and Newton (traj_newton.c) */
 extern int	scomm_traj_full_derivs(const TrajData *d, TrajWork *w);
 extern scomm_status scomm_traj_run(const TrajData *d, TrajWork *w,
-								   int max_iter, double tol, int *iterations,
-								   int *converged);
+								   int max_iter, double tol, double best_ll,
+								   int *iterations, int *converged,
+								   int *stopped);
 extern int	scomm_traj_vcov(const TrajData *d, TrajWork *w, double *vcov);
 
 /*
  * per-family pieces (traj_family.c).  tab holds, per time j, 3 values:
- * poisson/zip: eta_j, exp(eta_j), unused; cnorm: m_j, log Phi of the lower
- * bound's standardised distance, log Phi of the upper one's.
+ * poisson/zip/nbinom/zinb: eta_j, exp(eta_j), unused; cnorm: m_j, log Phi of
+ * the lower bound's standardised distance, log Phi of the upper one's.
  */
 #define TRAJ_TAB(tab, d, j) ((tab) + (size_t) (j) * 3)
 extern size_t scomm_traj_nstat(const TrajData *d);
+extern size_t scomm_traj_ncache(const TrajData *d);
+extern int	scomm_traj_nextra(scomm_traj_family f);
 extern int	scomm_traj_group_tables(const TrajData *d, const double *par,
 									double *tab, double *ck);
 extern double scomm_traj_unit_logf(const TrajData *d, size_t i,
@@ -128,7 +171,7 @@ extern double scomm_traj_unit_logf(const TrajData *d, size_t i,
 								   const double *ck);
 extern void scomm_traj_unit_grad(const TrajData *d, size_t i,
 								 const double *par, const double *tab,
-								 double *g);
+								 const double *ck, double *g);
 extern void scomm_traj_accum_stats(const TrajData *d, size_t i, double w,
 								   double *stat);
 extern double scomm_traj_group_q(const TrajData *d, const double *stat,
@@ -138,14 +181,48 @@ extern int	scomm_traj_group_q_derivs(const TrajData *d, const double *stat,
 extern void scomm_traj_group_start(const TrajData *d, const double *stat,
 								   double *par);
 extern double scomm_traj_expected_value(scomm_traj_family f, double eta,
-										double extra, double lower,
+										const double *extra, double lower,
 										double upper);
 extern double scomm_traj_log_phi(double x);
 
+/*
+ * negative binomial families (traj_nbinom.c).  Group parameters: beta, then
+ * (zinb) nu = logit of the zero probability, then s = log alpha; theta =
+ * 1/alpha.  The y-tables of a group (ck, 3 ny values) hold per distinct
+ * positive count y: lgamma(y + theta) - lgamma(theta) - y log theta,
+ * psi(y + theta) - psi(theta) and psi'(y + theta) - psi'(theta).  The M-step
+ * statistics of a group are its units' posterior weights (nstat = nunits).
+ */
+#define TRAJ_NB_S_MIN (-30.0)	/* log alpha below: treated as out of range */
+#define TRAJ_NB_S_MAX 30.0
+#define TRAJ_NB_MEMO_DOUBLES (1 << 24)	/* memory of the log1p memo (128 MB) */
+extern scomm_status scomm_traj_nb_prepare(TrajData *d);
+extern int	scomm_traj_nb_tables(const TrajData *d, const double *par,
+								 double *tab, double *ck);
+extern double scomm_traj_nb_unit_logf(const TrajData *d, size_t i,
+									  const double *par, const double *tab,
+									  const double *ck);
+extern void scomm_traj_nb_unit_grad(const TrajData *d, size_t i,
+									const double *par, const double *tab,
+									const double *ck, double *g);
+extern double scomm_traj_nb_group_q(const TrajData *d, const double *stat,
+									const double *par);
+extern int	scomm_traj_nb_group_q_derivs(const TrajData *d, const double *stat,
+										 const double *par, double *g,
+										 double *h);
+extern void scomm_traj_nb_group_start(const TrajData *d, const double *stat,
+									  double *par);
+/* special functions of the tables (exposed for the unit tests) */
+extern void scomm_traj_nb_ytables(const TrajData *d, double theta, double *lg,
+								  double *dg, double *tg);
+
 /* model internals */
 extern scomm_status scomm_traj_model_alloc(scomm_traj_family family, int K,
-										   int degree, int ntimes,
+										   int degree, int ntimes, int ncov,
 										   scomm_traj_model **out);
+extern size_t scomm_traj_model_nextra_values(const scomm_traj_model *m);
+extern size_t scomm_traj_model_ngamma(const scomm_traj_model *m);
+extern int	scomm_traj_model_version(const scomm_traj_model *m);
 extern scomm_status scomm_traj_model_check(const scomm_traj_model *m);
 extern scomm_status scomm_traj_model_build(const TrajData *d, TrajWork *w,
 										   scomm_traj_model **out);
@@ -163,6 +240,7 @@ typedef struct TrajField
 
 extern const TrajField scomm_traj_double_fields[];
 extern const int scomm_traj_ndouble_fields;
+extern const int scomm_traj_ndouble_fields_v1;
 extern const TrajField scomm_traj_int_fields[];
 extern const int scomm_traj_nint_fields;
 

@@ -24,6 +24,21 @@
 #define SWITCH_GAIN 1e-2		/* try Newton once an EM step gains less */
 
 /*
+ * The negative binomial families: their group objective costs a pass over
+ * the observations per evaluation, so an M-step takes NB_EM_NEWTON_ITER
+ * Newton iterations per group (a generalised EM step), Newton on the full
+ * likelihood is tried as soon as an EM step gains less than NB_SWITCH_GAIN
+ * (1 + 1e-4 |LL|), and a start is abandoned once it cannot reach the best
+ * log-likelihood of the earlier starts: when even NB_HOPELESS times its last
+ * gain per iteration over the iterations it has left would not close the
+ * gap.  (Starts that drift towards two coinciding groups crawl along a
+ * saddle for thousands of EM iterations to a poor local maximum.)
+ */
+#define NB_EM_NEWTON_ITER 1
+#define NB_SWITCH_GAIN 100.0
+#define NB_HOPELESS 10.0
+
+/*
  * Gradient w->grad and Hessian w->hess of the log-likelihood at the state of
  * the last E-step.  0 when a derivative is not finite.
  */
@@ -38,8 +53,8 @@ scomm_traj_full_derivs(const TrajData *d, TrajWork *w)
 				l,
 				a,
 				b;
-	double		g[SCOMM_TRAJ_MAX_DEGREE + 2];
-	double		h[(SCOMM_TRAJ_MAX_DEGREE + 2) * (SCOMM_TRAJ_MAX_DEGREE + 2)];
+	double		g[TRAJ_MAX_Q];
+	double		h[TRAJ_MAX_Q * TRAJ_MAX_Q];
 	double	   *G = w->grad,
 			   *H = w->hess,
 			   *s = w->step,	/* scratch: the unit's score */
@@ -71,7 +86,7 @@ scomm_traj_full_derivs(const TrajData *d, TrajWork *w)
 
 		for (k = 0; k < K; k++)
 			scomm_traj_unit_grad(d, i, w->par + k * q, w->tab + k * d->ntimes * 3,
-								 ug + k * q);
+								 w->ck + k * scomm_traj_ncache(d), ug + k * q);
 		for (k = 0; k < K; k++)
 			for (a = 0; a < q; a++)
 				s[k * q + a] = post[k] * ug[k * q + a];
@@ -214,26 +229,47 @@ NewtonStep(const TrajData *d, TrajWork *w, double tol, double *scratch)
 	return 0;
 }
 
+static int
+IsNb(const TrajData *d)
+{
+	return d->family == SCOMM_TRAJ_NBINOM || d->family == SCOMM_TRAJ_ZINB;
+}
+
+/* a negative binomial start that cannot reach best_ll (see NB_HOPELESS) */
+static int
+Hopeless(const TrajData *d, double ll, double gain, double best_ll, int left)
+{
+	return IsNb(d) && isfinite(best_ll) &&
+		ll < best_ll - SCOMM_TRAJ_TIE_TOL * fmax(1.0, fabs(best_ll)) &&
+		NB_HOPELESS * fmax(gain, 0.0) * left < best_ll - ll;
+}
+
 /*
  * Run from the current shares and parameters: EM until a step gains less
  * than SWITCH_GAIN, then Newton steps (EM where Newton cannot go), until the
  * gain (Newton: predicted; EM: realised, floored at 1e-13 |LL|) is at most
  * tol or max_iter iterations.  SCOMM_ENOCONV when the start collapsed.
+ * best_ll: the best log-likelihood of earlier starts (-inf: none); the
+ * negative binomial families abandon a start that cannot reach it
+ * (*stopped = 1, not converged).
  */
 scomm_status
 scomm_traj_run(const TrajData *d, TrajWork *w, int max_iter, double tol,
-			   int *iterations, int *converged)
+			   double best_ll, int *iterations, int *converged, int *stopped)
 {
 	int			np = scomm_traj_npar(d);
 	double		gain = INFINITY;
 	double	   *scratch;
 	int			it = 0,
 				wait = 0,		/* EM steps before Newton is tried again */
-				backoff = 1;
+				backoff = 1,
+				em_newton = IsNb(d) ? NB_EM_NEWTON_ITER : EM_NEWTON_ITER;
+	double		switch_gain = IsNb(d) ? NB_SWITCH_GAIN : SWITCH_GAIN;
 	scomm_status st = SCOMM_OK;
 
 	*iterations = 0;
 	*converged = 0;
+	*stopped = 0;
 	if (!scomm_traj_estep(d, w))
 		return SCOMM_ENOCONV;
 	scratch = scomm_core_alloc(((size_t) np * np + np) * sizeof(double));
@@ -250,7 +286,7 @@ scomm_traj_run(const TrajData *d, TrajWork *w, int max_iter, double tol,
 		}
 		if (wait > 0)
 			wait--;
-		else if (gain <= SWITCH_GAIN * (1.0 + 1e-4 * fabs(ll0)))
+		else if (gain <= switch_gain * (1.0 + 1e-4 * fabs(ll0)))
 		{
 			int			r = NewtonStep(d, w, tol, scratch);
 
@@ -263,19 +299,29 @@ scomm_traj_run(const TrajData *d, TrajWork *w, int max_iter, double tol,
 			{
 				it++;
 				gain = w->ll - ll0;
+				if (Hopeless(d, w->ll, gain, best_ll, max_iter - it))
+				{
+					*stopped = 1;
+					break;
+				}
 				continue;
 			}
 			/* not yet in a concave region: a few EM steps first */
 			wait = backoff;
 			backoff = backoff < 16 ? 2 * backoff : 16;
 		}
-		if (!scomm_traj_mstep(d, w, EM_NEWTON_ITER) || !scomm_traj_estep(d, w))
+		if (!scomm_traj_mstep(d, w, em_newton) || !scomm_traj_estep(d, w))
 		{
 			st = SCOMM_ENOCONV;
 			break;
 		}
 		it++;
 		gain = w->ll - ll0;
+		if (Hopeless(d, w->ll, gain, best_ll, max_iter - it))
+		{
+			*stopped = 1;
+			break;
+		}
 		if (gain <= fmax(tol, 1e-13 * fabs(w->ll)))
 		{
 			/* EM stalled: converged unless Newton still sees a gain */

@@ -123,6 +123,18 @@ PlainLoglik(const Obs *o, const Shape *s, const double *x)
 					else
 						l += log(gsl_ran_gaussian_pdf(o->y[r] - eta, sg));
 				}
+				else if (s->f == SCOMM_TRAJ_NBINOM || s->f == SCOMM_TRAJ_ZINB)
+				{
+					/* NB2: mean mu, variance mu + alpha mu^2, theta = 1 / alpha */
+					double		y = o->y[r],
+								mu = o->e[r] * exp(eta),
+								th = exp(-b[s->q - 1]);
+					double		pz = s->f == SCOMM_TRAJ_ZINB ? 1.0 / (1.0 + exp(-b[s->p])) : 0.0;
+					double		lnb = gsl_sf_lngamma(y + th) - gsl_sf_lngamma(th) -
+						gsl_sf_lngamma(y + 1) + th * log(th / (th + mu)) + y * log(mu / (th + mu));
+
+					l += y == 0 ? log(pz + (1.0 - pz) * exp(lnb)) : log(1.0 - pz) + lnb;
+				}
 				else
 				{
 					double		mu = o->e[r] * exp(eta);
@@ -161,18 +173,18 @@ PlainEstimates(const scomm_traj_model *m, const Shape *s, double *x, double *se)
 			x[k * s->q + a] = est[a];
 			se[k * s->q + a] = sd[a];
 		}
-		if (s->q > s->p)
+		for (a = s->p; a < s->q; a++)
 		{
-			/* back to log sigma / logit p; their SEs by the delta method */
-			if (s->f == SCOMM_TRAJ_CNORM)
+			/* back to log sigma, log alpha, logit p; their SEs by the delta method */
+			if (strcmp(scomm_traj_term_name(m, a), "zero_prob") != 0)
 			{
-				x[k * s->q + s->p] = log(est[s->p]);
-				se[k * s->q + s->p] = sd[s->p] / est[s->p];
+				x[k * s->q + a] = log(est[a]);
+				se[k * s->q + a] = sd[a] / est[a];
 			}
 			else
 			{
-				x[k * s->q + s->p] = log(est[s->p] / (1 - est[s->p]));
-				se[k * s->q + s->p] = sd[s->p] / (est[s->p] * (1 - est[s->p]));
+				x[k * s->q + a] = log(est[a] / (1 - est[a]));
+				se[k * s->q + a] = sd[a] / (est[a] * (1 - est[a]));
 			}
 		}
 	}
@@ -301,6 +313,10 @@ TestPlain(void)
 	scomm_traj_panel *cnorm = ReadTrajeR("trajeR_CNORM2gr.csv", 5);
 	scomm_traj_panel *zip = Simulate(SCOMM_TRAJ_ZIP, 300, 7, 3, share, beta, zip_extra, 1, 11, truth);
 	scomm_traj_panel *cens = Simulate(SCOMM_TRAJ_CNORM, 300, 6, 3, share, beta, cn_extra, 0, 12, truth);
+	static const double alpha[3] = {0.3, 0.1, 0.5};
+	static const double nb_pz[3] = {0.2, 0.05, 0.1};
+	scomm_traj_panel *nb = SimulateNb(300, 7, 3, share, beta, alpha, NULL, 1, 13, truth);
+	scomm_traj_panel *zinb = SimulateNb(300, 7, 3, share, beta, alpha, nb_pz, 1, 14, truth);
 	scomm_traj_model *m;
 
 	if (pois && (m = Fit(pois, SCOMM_TRAJ_POISSON, 2, 2, 20, NAN, NAN)) != NULL)
@@ -327,10 +343,22 @@ TestPlain(void)
 	else
 		tap_ok(0, "censored fit");
 	scomm_traj_model_free(m);
+	if ((m = Fit(nb, SCOMM_TRAJ_NBINOM, 3, 2, 10, NAN, NAN)) != NULL)
+		CheckAgainstPlain("simulated negative binomial, 3 groups, exposures", nb, m, 1e-4);
+	else
+		tap_ok(0, "nbinom fit");
+	scomm_traj_model_free(m);
+	if ((m = Fit(zinb, SCOMM_TRAJ_ZINB, 3, 2, 10, NAN, NAN)) != NULL)
+		CheckAgainstPlain("simulated zero-inflated negative binomial, 3 groups, exposures", zinb, m, 1e-4);
+	else
+		tap_ok(0, "zinb fit");
+	scomm_traj_model_free(m);
 	scomm_traj_panel_free(pois);
 	scomm_traj_panel_free(cnorm);
 	scomm_traj_panel_free(zip);
 	scomm_traj_panel_free(cens);
+	scomm_traj_panel_free(nb);
+	scomm_traj_panel_free(zinb);
 }
 
 /* One group of degree 0: closed forms. */
@@ -458,7 +486,7 @@ TestDerived(void)
 				miss[2] = {0};
 	int			ok = 1;
 
-	if (m == NULL || scomm_traj_membership(m, p, &n, &units, &grp, &post, &all) != SCOMM_OK)
+	if (m == NULL || scomm_traj_membership(m, p, &n, &units, &grp, &post, &all, NULL) != SCOMM_OK)
 	{
 		tap_ok(0, "membership");
 		return;
@@ -492,7 +520,7 @@ TestDerived(void)
 		if (u % 7 == 3)
 			scomm_traj_panel_add(sub, u, t, y, e);
 	}
-	ok = scomm_traj_membership(m, sub, &ns, &su, &sg, &sp, NULL) == SCOMM_OK && ns == 7;
+	ok = scomm_traj_membership(m, sub, &ns, &su, &sg, &sp, NULL, NULL) == SCOMM_OK && ns == 7;
 	for (i = 0; ok && i < ns; i++)
 		ok = su[i] == (int64_t) (7 * i + 3) && sg[i] == grp[su[i] - 1] && sp[i] == post[su[i] - 1];
 	tap_ok(ok, "membership of a subset of units: the same posteriors");
