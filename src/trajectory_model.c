@@ -408,7 +408,7 @@ trajectory_membership(PG_FUNCTION_ARGS)
 		p = c;
 	}
 	CheckPanel(p, m->family);
-	st = scomm_traj_membership(m, p, &n, &units, &groups, &post, NULL);
+	st = scomm_traj_membership(m, p, &n, &units, &groups, &post, NULL, NULL);
 	scomm_traj_panel_free(p);
 	if (st == SCOMM_EINVAL)
 		ereport(ERROR,
