@@ -325,6 +325,27 @@ scomm_traj_model_coefficients(const scomm_traj_model *m, int group,
 	return SCOMM_OK;
 }
 
+scomm_status
+scomm_traj_model_risk(const scomm_traj_model *m, int group, double *est,
+					  double *se)
+{
+	int			c,
+				off;
+
+	if (m == NULL || est == NULL || se == NULL || group < 1 || group >= m->ngroups)
+		return SCOMM_EINVAL;
+	off = m->ngroups * (m->degree + 1 + m->nextra) + (group - 1) * (m->ncov + 1);
+	for (c = 0; c <= m->ncov; c++)
+	{
+		double		v = m->vcov[(size_t) (off + c) * m->npar + off + c];
+
+		est[c] = m->ncov > 0 ? m->gamma[(group - 1) * (m->ncov + 1) + c]
+			: log(m->share[group] / m->share[0]);
+		se[c] = v >= 0 ? sqrt(v) : NAN;
+	}
+	return SCOMM_OK;
+}
+
 /* E[y] per unit of exposure for linear predictor eta and the extra parameters. */
 double
 scomm_traj_expected_value(scomm_traj_family f, double eta, const double *extra,
