@@ -45,6 +45,9 @@ scomm_traj_data_free(TrajData *d)
 	scomm_core_free(d->nbL);
 	scomm_core_free(d->nbkey);
 	scomm_core_free(d->nbage);
+	scomm_core_free(d->ux);
+	scomm_core_free(d->xcenter);
+	scomm_core_free(d->xscale);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -383,7 +386,107 @@ scomm_traj_data_prepare(const scomm_traj_panel *pn, scomm_traj_family family,
 int
 scomm_traj_npar(const TrajData *d)
 {
-	return d->K * d->q + d->K - 1;
+	return d->K * d->q + (d->K - 1) * (d->ncov + 1);
+}
+
+scomm_status
+scomm_traj_panel_with_covariates(const scomm_traj_panel *p,
+								 scomm_traj_panel **out, size_t *left)
+{
+	scomm_traj_panel *c = NULL;
+	scomm_status st;
+	size_t		i = 0,
+				j;
+
+	*out = NULL;
+	*left = 0;
+	if (p == NULL || !p->sorted)
+		return SCOMM_EINVAL;
+	if ((st = scomm_traj_panel_create(&c)) != SCOMM_OK)
+		return st;
+	while (i < p->n)
+	{
+		const double *x = NULL;
+		int			missing = 1;
+
+		for (j = i; j < p->n && p->unit[j] == p->unit[i]; j++)
+			;
+		if (scomm_traj_panel_find_covariates(p, p->unit[i], &x, &missing) == SCOMM_OK &&
+			!missing && x != NULL)
+		{
+			if ((st = scomm_traj_panel_reserve(c, c->n + (j - i))) != SCOMM_OK)
+			{
+				scomm_traj_panel_free(c);
+				return st;
+			}
+			memcpy(c->unit + c->n, p->unit + i, (j - i) * sizeof(int64_t));
+			memcpy(c->t + c->n, p->t + i, (j - i) * sizeof(double));
+			memcpy(c->y + c->n, p->y + i, (j - i) * sizeof(double));
+			memcpy(c->e + c->n, p->e + i, (j - i) * sizeof(double));
+			c->n += j - i;
+		}
+		else
+			(*left)++;
+		i = j;
+	}
+	c->sorted = 1;
+	*out = c;
+	return SCOMM_OK;
+}
+
+scomm_status
+scomm_traj_data_covariates(TrajData *d, const scomm_traj_panel *cov, int ncov,
+						   const double *center, const double *scale)
+{
+	size_t		i;
+	int			c;
+
+	if (ncov < 1 || ncov > SCOMM_TRAJ_MAX_COVARIATES || cov == NULL ||
+		cov->ncov != ncov)
+		return SCOMM_EINVAL;
+	d->ncov = ncov;
+	d->ux = scomm_core_alloc(d->nunits * ncov * sizeof(double));
+	d->xcenter = scomm_core_alloc(ncov * sizeof(double));
+	d->xscale = scomm_core_alloc(ncov * sizeof(double));
+	if (!d->ux || !d->xcenter || !d->xscale)
+		return SCOMM_ENOMEM;
+	for (i = 0; i < d->nunits; i++)
+	{
+		const double *x = NULL;
+		int			missing = 1;
+
+		if (scomm_traj_panel_find_covariates(cov, d->unit_id[i], &x, &missing) != SCOMM_OK ||
+			missing || x == NULL)
+			return SCOMM_EINVAL;
+		memcpy(d->ux + i * ncov, x, ncov * sizeof(double));
+	}
+	for (c = 0; c < ncov; c++)
+	{
+		double		m = 0.0,
+					v = 0.0;
+
+		if (center != NULL)
+		{
+			d->xcenter[c] = center[c];
+			d->xscale[c] = scale[c];
+		}
+		else
+		{
+			for (i = 0; i < d->nunits; i++)
+				m += d->ux[i * ncov + c];
+			m /= d->nunits;
+			for (i = 0; i < d->nunits; i++)
+				v += (d->ux[i * ncov + c] - m) * (d->ux[i * ncov + c] - m);
+			v = sqrt(v / d->nunits);
+			if (!(v > 1e-12 * fmax(1.0, fabs(m))) || !isfinite(v))
+				return SCOMM_EINVAL;	/* constant over the units */
+			d->xcenter[c] = m;
+			d->xscale[c] = v;
+		}
+		for (i = 0; i < d->nunits; i++)
+			d->ux[i * ncov + c] = (d->ux[i * ncov + c] - d->xcenter[c]) / d->xscale[c];
+	}
+	return SCOMM_OK;
 }
 
 void
@@ -402,6 +505,10 @@ scomm_traj_work_free(TrajWork *w)
 	scomm_core_free(w->step);
 	scomm_core_free(w->trial);
 	scomm_core_free(w->ug);
+	scomm_core_free(w->gamma);
+	scomm_core_free(w->gamma_keep);
+	scomm_core_free(w->lpri);
+	scomm_mlogit_work_free(w->mw);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -432,6 +539,25 @@ scomm_traj_work_alloc(const TrajData *d, TrajWork *w)
 	{
 		scomm_traj_work_free(w);
 		return SCOMM_ENOMEM;
+	}
+	if (d->ncov > 0 && K > 1)
+	{
+		scomm_status st;
+
+		w->ngamma = (int) (K - 1) * (d->ncov + 1);
+		w->gamma = scomm_core_alloc(w->ngamma * sizeof(double));
+		w->gamma_keep = scomm_core_alloc(w->ngamma * sizeof(double));
+		w->lpri = scomm_core_alloc(d->nunits * K * sizeof(double));
+		if (!w->gamma || !w->gamma_keep || !w->lpri)
+		{
+			scomm_traj_work_free(w);
+			return SCOMM_ENOMEM;
+		}
+		if ((st = scomm_mlogit_work_create((int) K, d->ncov, &w->mw)) != SCOMM_OK)
+		{
+			scomm_traj_work_free(w);
+			return st;
+		}
 	}
 	return SCOMM_OK;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "codec_io.h"
+#include "mlogit.h"
 #include "traj.h"
 
 /*
@@ -90,6 +91,17 @@ typedef struct TrajData
 	double	   *nbL;			/* [nbslots * nobs] */
 	double	   *nbkey;			/* [nbslots * TRAJ_MAX_Q] parameters of each slot */
 	unsigned long *nbage;		/* [nbslots + 1] last use; the clock last */
+	/*
+	 * covariates of membership (ncov > 0): per unit (x - xcenter) / xscale,
+	 * the multinomial logit's rows (its intercept implicit); the fit
+	 * standardises them, the membership of a fitted model takes them raw
+	 * (center 0, scale 1)
+	 */
+	int			ncov;
+	double	   *ux;				/* [nunits * ncov] */
+	double	   *xcenter;		/* [ncov] */
+	double	   *xscale;			/* [ncov] */
+	size_t		left_out;		/* units of the panel left out: no covariates */
 } TrajData;
 
 /* the largest parameter count of a group: d + 1 + extras */
@@ -114,6 +126,12 @@ typedef struct TrajWork
 	double	   *trial;			/* [K * q + K] */
 	double	   *ug;				/* [K * q] per-unit gradients */
 	double		ll;
+	/* membership with covariates (d->ncov > 0 and K > 1) */
+	int			ngamma;			/* (K - 1) (ncov + 1), 0 without */
+	double	   *gamma;			/* [ngamma] mlogit coefficients (standardised) */
+	double	   *gamma_keep;		/* [ngamma] saved by the Newton line search */
+	double	   *lpri;			/* [nunits * K] log prior of each unit */
+	scomm_mlogit_work *mw;
 } TrajWork;
 
 /* panel internals */
@@ -134,6 +152,20 @@ extern scomm_status scomm_traj_data_prepare(const scomm_traj_panel *p,
 											double upper, double tcenter,
 											double tscale, TrajData *d);
 extern void scomm_traj_data_free(TrajData *d);
+/*
+ * Covariates of the units of d from the records of panel cov (every unit
+ * must have a record with values): standardised with their mean and
+ * standard deviation when center is NULL (a fit; SCOMM_EINVAL when one is
+ * constant over the units), else with center and scale.
+ */
+extern scomm_status scomm_traj_data_covariates(TrajData *d,
+											   const scomm_traj_panel *cov,
+											   int ncov, const double *center,
+											   const double *scale);
+/* the observations of the units of p that have covariates; *left the others */
+extern scomm_status scomm_traj_panel_with_covariates(const scomm_traj_panel *p,
+													 scomm_traj_panel **out,
+													 size_t *left);
 extern scomm_status scomm_traj_work_alloc(const TrajData *d, TrajWork *w);
 extern void scomm_traj_work_free(TrajWork *w);
 
@@ -142,6 +174,7 @@ extern int	scomm_traj_npar(const TrajData *d);
 extern int	scomm_traj_estep(const TrajData *d, TrajWork *w);
 extern int	scomm_traj_mstep(const TrajData *d, TrajWork *w, int newton_iter);
 extern int	scomm_traj_init_group(const TrajData *d, TrajWork *w, int k);
+extern void scomm_traj_init_membership(const TrajData *d, TrajWork *w);
 extern int	scomm_traj_group_stats(const TrajData *d, TrajWork *w);
 extern int	scomm_traj_chol_solve(double *A, int n, const double *b, double *x);
 extern int	scomm_traj_ascent_step(const double *h, const double *g, int q,

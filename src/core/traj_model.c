@@ -156,9 +156,64 @@ CurveTimes(const TrajData *d, scomm_traj_model *m)
 }
 
 /*
+ * The membership coefficients and their covariance from the standardised
+ * covariates of the fit to raw units: with z = (x - c) / s, gamma_0 + sum
+ * gamma_j z_j = (gamma_0 - sum gamma_j c_j / s_j) + sum (gamma_j / s_j) x_j,
+ * a linear map T per group; vcov becomes A vcov A' with A the identity but
+ * for the T blocks.
+ */
+static void
+RawCovariates(const TrajData *d, scomm_traj_model *m)
+{
+	int			S = d->ncov + 1,
+				np = m->npar,
+				th = m->ngroups * (d->q),
+				l,
+				j,
+				r;
+	double		col[SCOMM_TRAJ_MAX_COVARIATES + 1];
+
+	for (l = 0; l < m->ngroups - 1; l++)
+	{
+		double	   *g = m->gamma + l * S;
+		int			o = th + l * S;
+
+		for (j = 1; j < S; j++)
+		{
+			g[0] -= g[j] * d->xcenter[j - 1] / d->xscale[j - 1];
+			g[j] /= d->xscale[j - 1];
+		}
+		/* rows of the block, then its columns */
+		for (r = 0; r < np; r++)
+		{
+			for (j = 0; j < S; j++)
+				col[j] = m->vcov[(size_t) (o + j) * np + r];
+			for (j = 1; j < S; j++)
+			{
+				col[0] -= col[j] * d->xcenter[j - 1] / d->xscale[j - 1];
+				col[j] /= d->xscale[j - 1];
+			}
+			for (j = 0; j < S; j++)
+				m->vcov[(size_t) (o + j) * np + r] = col[j];
+		}
+		for (r = 0; r < np; r++)
+		{
+			double	   *row = m->vcov + (size_t) r * np + o;
+
+			for (j = 1; j < S; j++)
+			{
+				row[0] -= row[j] * d->xcenter[j - 1] / d->xscale[j - 1];
+				row[j] /= d->xscale[j - 1];
+			}
+		}
+	}
+}
+
+/*
  * Build the model from the parameters and shares in w: groups ordered by
- * share (largest first, ties by earlier group), E-step, covariance and
- * classification at that point.
+ * share (largest first, ties by earlier group; with covariates of
+ * membership the coefficients are re-expressed against the new group 1),
+ * E-step, covariance and classification at that point.
  */
 scomm_status
 scomm_traj_model_build(const TrajData *d, TrajWork *w, scomm_traj_model **out)
@@ -193,9 +248,25 @@ scomm_traj_model_build(const TrajData *d, TrajWork *w, scomm_traj_model **out)
 	}
 	memcpy(w->par, par, (size_t) K * q * sizeof(double));
 	memcpy(w->share, share, K * sizeof(double));
+	if (w->ngamma > 0)
+	{
+		int			S = d->ncov + 1,
+					j;
+		double	   *old = w->gamma_keep;
+
+		memcpy(old, w->gamma, w->ngamma * sizeof(double));
+		for (k = 1; k < K; k++)
+			for (j = 0; j < S; j++)
+			{
+				double		a = order[k] == 0 ? 0.0 : old[(order[k] - 1) * S + j],
+							b = order[0] == 0 ? 0.0 : old[(order[0] - 1) * S + j];
+
+				w->gamma[(k - 1) * S + j] = a - b;
+			}
+	}
 	if (!scomm_traj_estep(d, w))
 		return SCOMM_ENOCONV;
-	if ((st = scomm_traj_model_alloc(d->family, K, p - 1, nt, 0, &m)) != SCOMM_OK)
+	if ((st = scomm_traj_model_alloc(d->family, K, p - 1, nt, d->ncov, &m)) != SCOMM_OK)
 		return st;
 	for (k = 0; k < K; k++)
 	{
@@ -207,6 +278,11 @@ scomm_traj_model_build(const TrajData *d, TrajWork *w, scomm_traj_model **out)
 			m->extra[k * d->nextra + x] = w->par[k * q + p + x];
 	}
 	scomm_traj_vcov(d, w, m->vcov);
+	if (w->ngamma > 0)
+	{
+		memcpy(m->gamma, w->gamma, w->ngamma * sizeof(double));
+		RawCovariates(d, m);
+	}
 	scomm_traj_classification(d, w, m->avepp, m->occ, m->assigned);
 	CurveTimes(d, m);
 	m->tcenter = d->tcenter;
@@ -216,6 +292,7 @@ scomm_traj_model_build(const TrajData *d, TrajWork *w, scomm_traj_model **out)
 	m->loglik = w->ll;
 	m->units = (double) d->nunits;
 	m->nobs = (double) d->nobs;
+	m->units_left_out = (double) d->left_out;
 	m->bic = w->ll - 0.5 * m->npar * log(m->units);
 	m->aic = w->ll - m->npar;
 	*out = m;
@@ -435,8 +512,33 @@ scomm_traj_membership(const scomm_traj_model *m, scomm_traj_panel *p,
 	if ((st = scomm_traj_panel_check(p, m->family, NULL, NULL)) != SCOMM_OK)
 		return st;
 	K = m->ngroups;
-	st = scomm_traj_data_prepare(p, m->family, K, m->degree, m->lower, m->upper,
-								 m->tcenter, m->tscale, &d);
+	if (m->ncov > 0)
+	{
+		/* the units with covariates, their priors from the raw coefficients */
+		scomm_traj_panel *with = NULL;
+		double		zero[SCOMM_TRAJ_MAX_COVARIATES] = {0},
+					one[SCOMM_TRAJ_MAX_COVARIATES];
+		size_t		left = 0;
+
+		for (k = 0; k < m->ncov; k++)
+			one[k] = 1.0;
+		if (scomm_traj_panel_ncov(p) != m->ncov)
+			return SCOMM_EINVAL;
+		if ((st = scomm_traj_panel_with_covariates(p, &with, &left)) != SCOMM_OK)
+			return st;
+		if (left_out)
+			*left_out = left;
+		st = scomm_traj_panel_nobs(with) == 0 ? SCOMM_EEMPTY :
+			scomm_traj_data_prepare(with, m->family, K, m->degree, m->lower, m->upper,
+									m->tcenter, m->tscale, &d);
+		scomm_traj_panel_free(with);
+		if (st == SCOMM_OK &&
+			(st = scomm_traj_data_covariates(&d, p, m->ncov, zero, one)) != SCOMM_OK)
+			scomm_traj_data_free(&d);
+	}
+	else
+		st = scomm_traj_data_prepare(p, m->family, K, m->degree, m->lower, m->upper,
+									 m->tcenter, m->tscale, &d);
 	if (st != SCOMM_OK)
 		return st;
 	if ((st = scomm_traj_work_alloc(&d, &w)) != SCOMM_OK)
@@ -444,6 +546,8 @@ scomm_traj_membership(const scomm_traj_model *m, scomm_traj_panel *p,
 		scomm_traj_data_free(&d);
 		return st;
 	}
+	if (w.ngamma > 0)
+		memcpy(w.gamma, m->gamma, w.ngamma * sizeof(double));
 	for (k = 0; k < K; k++)
 	{
 		int			x;

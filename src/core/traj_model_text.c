@@ -10,7 +10,8 @@
  *
  * Version 2 (what version 1 cannot hold: the families nbinom and zinb,
  * covariates of membership) begins {traj=2;..., has ";covariates=C" after
- * ntimes, "gamma=" (C > 0 only) after extra, and "units_left_out=" after tol.
+ * ntimes, "gamma=" (C > 0 and K > 1 only) after extra, and "units_left_out="
+ * after tol.
  *
  * Lists are comma-separated; in beta '|' separates groups, in vcov rows, in
  * extra groups (zinb: two values per group) and in gamma groups.
@@ -70,7 +71,7 @@ scomm_traj_model_to_text(const scomm_traj_model *m, char **out, size_t *len)
 	PutList(&b, ";share=", m->share, K, K);
 	PutList(&b, ";beta=", m->beta, K * (m->degree + 1), m->degree + 1);
 	PutList(&b, ";extra=", m->extra, nx, m->nextra > 1 ? (size_t) m->nextra : nx);
-	if (m->ncov > 0)
+	if (scomm_traj_model_ngamma(m) > 0)
 		PutList(&b, ";gamma=", m->gamma, scomm_traj_model_ngamma(m), m->ncov + 1);
 	PutList(&b, ";vcov=", m->vcov, np * np, np);
 	PutList(&b, ";avepp=", m->avepp, K, K);
@@ -179,7 +180,7 @@ scomm_traj_model_from_text(const char *s, size_t len, scomm_traj_model **out)
 	GetList(&c, ";share=", m->share, K, K, 0);
 	GetList(&c, ";beta=", m->beta, (size_t) K * (degree + 1), degree + 1, 0);
 	GetList(&c, ";extra=", m->extra, nx, m->nextra > 1 ? (size_t) m->nextra : nx, 0);
-	if (ncov > 0)
+	if (scomm_traj_model_ngamma(m) > 0)
 		GetList(&c, ";gamma=", m->gamma, scomm_traj_model_ngamma(m), ncov + 1, 0);
 	GetList(&c, ";vcov=", m->vcov, np * np, np, 1);
 	GetList(&c, ";avepp=", m->avepp, K, K, 1);

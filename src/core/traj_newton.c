@@ -38,6 +38,96 @@
 #define NB_SWITCH_GAIN 100.0
 #define NB_HOPELESS 10.0
 
+/* The membership part of full_derivs with covariates (see the header). */
+static int
+CovariateDerivs(const TrajData *d, TrajWork *w)
+{
+	int			K = d->K,
+				q = d->q,
+				np = scomm_traj_npar(d),
+				th = K * q,
+				S = d->ncov + 1,
+				R = w->ngamma,
+				nq = K * q,
+				k,
+				l,
+				a,
+				b,
+				c;
+	double	   *G = w->grad,
+			   *H = w->hess,
+			   *s = w->step,
+			   *ug = w->ug,
+			   *HG = scomm_core_alloc((size_t) R * R * sizeof(double));
+	double		prior[SCOMM_TRAJ_MAX_GROUPS],
+				A[SCOMM_TRAJ_MAX_GROUPS * SCOMM_TRAJ_MAX_GROUPS];
+	size_t		i,
+				nc = scomm_traj_ncache(d);
+
+	if (HG == NULL)
+		return 0;
+	for (i = 0; i < d->nunits; i++)
+	{
+		const double *post = w->post + i * K;
+		const double *x = d->ux + i * d->ncov;
+
+		for (k = 0; k < K; k++)
+		{
+			prior[k] = exp(w->lpri[i * K + k]);
+			scomm_traj_unit_grad(d, i, w->par + k * q, w->tab + k * d->ntimes * 3,
+								 w->ck + k * nc, ug + k * q);
+		}
+		for (k = 0; k < K; k++)
+			for (a = 0; a < q; a++)
+				s[k * q + a] = post[k] * ug[k * q + a];
+		/* the membership score (post - prior) (x) x~ */
+		scomm_mlogit_score(K, d->ncov, x, post, prior, s + th);
+		for (c = 0; c < R; c++)
+			G[th + c] += s[th + c];
+		/* group parameters: - s s' + sum_k w_k u_k u_k' */
+		for (a = 0; a < nq; a++)
+			for (b = 0; b < nq; b++)
+				H[a * np + b] -= s[a] * s[b];
+		for (k = 0; k < K; k++)
+		{
+			const double *u = ug + k * q;
+
+			if (post[k] == 0.0)
+				continue;
+			for (a = 0; a < q; a++)
+			{
+				for (b = 0; b < q; b++)
+					H[(k * q + a) * np + k * q + b] += post[k] * u[a] * u[b];
+				/* against gamma_ls: w_k u_a ((l == k) - w_l) x~_s */
+				for (l = 1; l < K; l++)
+				{
+					double		v = post[k] * u[a] * ((l == k ? 1.0 : 0.0) - post[l]);
+					int			t;
+
+					for (t = 0; t < S; t++)
+					{
+						double		e = v * (t == 0 ? 1.0 : x[t - 1]);
+
+						H[(k * q + a) * np + th + (l - 1) * S + t] += e;
+						H[(th + (l - 1) * S + t) * np + k * q + a] += e;
+					}
+				}
+			}
+		}
+		/* gamma block: (diag w - w w') - (diag p - p p') */
+		for (k = 0; k < K; k++)
+			for (l = 0; l < K; l++)
+				A[k * K + l] = (k == l ? post[k] - prior[k] : 0.0) -
+					post[k] * post[l] + prior[k] * prior[l];
+		scomm_mlogit_kron_add(K, d->ncov, x, A, 1.0, HG);
+	}
+	for (a = 0; a < R; a++)
+		for (b = 0; b < R; b++)
+			H[(th + a) * np + th + b] += HG[a * R + b];
+	scomm_core_free(HG);
+	return 1;
+}
+
 /*
  * Gradient w->grad and Hessian w->hess of the log-likelihood at the state of
  * the last E-step.  0 when a derivative is not finite.
@@ -76,11 +166,13 @@ scomm_traj_full_derivs(const TrajData *d, TrajWork *w)
 				H[(k * q + a) * np + k * q + b] = h[a * q + b];
 		}
 	}
-	for (l = 1; l < K; l++)
+	if (w->ngamma > 0 && !CovariateDerivs(d, w))
+		return 0;
+	for (l = 1; l < K && w->ngamma == 0; l++)
 		for (a = 1; a < K; a++)
 			H[(th + l - 1) * np + th + a - 1] -=
 				N * ((l == a ? w->share[l] : 0.0) - w->share[l] * w->share[a]);
-	for (i = 0; i < d->nunits; i++)
+	for (i = 0; i < d->nunits && w->ngamma == 0; i++)
 	{
 		const double *post = w->post + i * K;
 
@@ -143,7 +235,10 @@ scomm_traj_full_derivs(const TrajData *d, TrajWork *w)
 	return 1;
 }
 
-/* Save (dir = 0) or restore (dir = 1) parameters and shares in w->trial. */
+/*
+ * Save (dir = 0) or restore (dir = 1) parameters and shares in w->trial
+ * (and the membership coefficients in w->gamma_keep).
+ */
 static void
 Keep(const TrajData *d, TrajWork *w, int dir)
 {
@@ -153,11 +248,15 @@ Keep(const TrajData *d, TrajWork *w, int dir)
 	{
 		memcpy(w->trial, w->par, n * sizeof(double));
 		memcpy(w->trial + n, w->share, d->K * sizeof(double));
+		if (w->ngamma > 0)
+			memcpy(w->gamma_keep, w->gamma, w->ngamma * sizeof(double));
 	}
 	else
 	{
 		memcpy(w->par, w->trial, n * sizeof(double));
 		memcpy(w->share, w->trial + n, d->K * sizeof(double));
+		if (w->ngamma > 0)
+			memcpy(w->gamma, w->gamma_keep, w->ngamma * sizeof(double));
 	}
 }
 
@@ -175,6 +274,13 @@ Move(const TrajData *d, TrajWork *w, const double *step, double alpha)
 
 	for (k = 0; k < (int) n; k++)
 		w->par[k] = w->trial[k] + alpha * step[k];
+	if (w->ngamma > 0)
+	{
+		/* the E-step computes the priors and shares from gamma */
+		for (k = 0; k < w->ngamma; k++)
+			w->gamma[k] = w->gamma_keep[k] + alpha * step[n + k];
+		return;
+	}
 	for (k = 0; k < K; k++)
 	{
 		th[k] = log(w->trial[n + k] / w->trial[n]);
