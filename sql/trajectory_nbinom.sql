@@ -112,6 +112,58 @@ SELECT pg_temp.sqlstate_of($$SELECT trajectory_panel(1, 1, 1, 1, ARRAY[[1, 2], [
 SELECT pg_temp.sqlstate_of($$SELECT trajectory_panel(1, 1, 1, 1, ARRAY['NaN']::float8[])$$) AS nan_covariate;
 SELECT pg_temp.sqlstate_of($$SELECT '{n=1;1,1,1,1;covariates=1;units=1;1:1;2:2}'::trajectory_panel$$) AS bad_text;
 
+-- risk factors: two covariates per offender (made up from the row number), NULL for every 25th
+CREATE TABLE nb_risk AS
+SELECT trajectory_panel(id, age, y, NULL,
+                        CASE WHEN id % 25 <> 0 THEN ARRAY[((id * 37) % 11 - 5) / 3.0, 1000 * (id % 4)]::float8[] END) AS p
+FROM nb_obs;
+CREATE TABLE nb_risk_model AS SELECT trajectory_groups(p, 2, 2, 'nbinom', 10) AS m FROM nb_risk;
+SELECT s.family, s.covariates, s.units, s.units_left_out, f.npar, f.converged,
+       left(m::text, 55) AS text_head
+FROM nb_risk_model, trajectory_summary(m) s, trajectory_fit(m) f;
+SELECT r.group_id, r.covariate, r.se > 0 AS has_se FROM nb_risk_model, trajectory_risk_factors(m) r;
+-- the log-likelihood and the posteriors by hand, each unit's prior from the logit's coefficients
+CREATE TABLE nb_risk_hand AS
+WITH x AS (SELECT id, ((id * 37) % 11 - 5) / 3.0 AS x1, 1000 * (id % 4) AS x2 FROM nb_obs
+           WHERE id % 25 <> 0 GROUP BY id),
+     r AS (SELECT max(estimate) FILTER (WHERE covariate = 0) AS g0, max(estimate) FILTER (WHERE covariate = 1) AS g1,
+                  max(estimate) FILTER (WHERE covariate = 2) AS g2
+           FROM nb_risk_model, trajectory_risk_factors(m)),
+     pri AS (SELECT x.id, g.group_id,
+                    CASE g.group_id WHEN 1 THEN 0 ELSE r.g0 + r.g1 * x.x1 + r.g2 * x.x2 END
+                    - ln(1 + exp(r.g0 + r.g1 * x.x1 + r.g2 * x.x2)) AS lp
+             FROM x, r, (VALUES (1), (2)) g(group_id)),
+     c AS (SELECT c.group_id, max(c.estimate) FILTER (WHERE c.term = 'intercept') AS b0,
+                  max(c.estimate) FILTER (WHERE c.term = 't') AS b1,
+                  max(c.estimate) FILTER (WHERE c.term = 't^2') AS b2,
+                  1 / max(c.estimate) FILTER (WHERE c.term = 'dispersion') AS th
+           FROM nb_risk_model, trajectory_coefficients(m) c GROUP BY c.group_id),
+     l AS (SELECT o.id, c.group_id,
+                  min(pri.lp) + sum((SELECT coalesce(sum(ln(c.th + j)), 0) FROM generate_series(0, o.y - 1) j)
+                                    - (SELECT coalesce(sum(ln(j)), 0) FROM generate_series(1, o.y) j)
+                                    + c.th * ln(c.th / (c.th + exp(c.b0 + c.b1 * o.age + c.b2 * o.age ^ 2)))
+                                    + o.y * ln(exp(c.b0 + c.b1 * o.age + c.b2 * o.age ^ 2)
+                                               / (c.th + exp(c.b0 + c.b1 * o.age + c.b2 * o.age ^ 2)))) AS ll
+           FROM nb_obs o JOIN pri ON pri.id = o.id JOIN c ON c.group_id = pri.group_id
+           GROUP BY o.id, c.group_id)
+SELECT id, group_id, exp(ll - mx) / sum(exp(ll - mx)) OVER (PARTITION BY id) AS post,
+       mx + ln(sum(exp(ll - mx)) OVER (PARTITION BY id)) AS unit_ll
+FROM (SELECT *, max(ll) OVER (PARTITION BY id) AS mx FROM l) x;
+SELECT abs((SELECT sum(unit_ll) FROM (SELECT DISTINCT id, unit_ll FROM nb_risk_hand) u) - f.loglik)
+       < 1e-8 * abs(f.loglik) AS loglik_matches_hand
+FROM nb_risk_model, trajectory_fit(m) f;
+SELECT count(*) AS rows, count(DISTINCT mb.unit) AS units,
+       bool_and(abs(mb.posterior - h.post) < 1e-9) AS posteriors_match_hand
+FROM nb_risk_model, nb_risk, trajectory_membership(m, p, true) mb
+JOIN nb_risk_hand h ON h.id = mb.unit AND h.group_id = mb.group_id;
+-- the shares are the mean prior probabilities
+SELECT bool_and(abs(s.share - h.mean_post) < 1e-6) AS shares_are_mean_posteriors
+FROM nb_risk_model, trajectory_shares(m) s
+JOIN (SELECT group_id, avg(post) AS mean_post FROM nb_risk_hand GROUP BY group_id) h USING (group_id);
+SELECT pg_temp.sqlstate_of($$SELECT trajectory_membership(m, (SELECT p FROM nb_model)) FROM nb_risk_model$$) AS panel_without_covariates;
+SELECT pg_temp.sqlstate_of($$SELECT trajectory_groups(trajectory_panel(id, age, y, NULL, ARRAY[1, id % 3]::float8[]), 2) FROM nb_obs$$) AS constant_covariate;
+SELECT pg_temp.sqlstate_of($$SELECT trajectory_groups(trajectory_panel(id, age, y, NULL, NULL::float8[]), 2) FROM nb_obs$$) AS no_covariates;
+
 -- a parallel plan gives the serial panel, covariate records included
 CREATE TABLE nb_big AS
 SELECT id + 1000 * g AS id, age, y, ARRAY[(id % 7)::float8, g] AS x
@@ -131,9 +183,18 @@ RESET ALL;
 SET search_path = public, scomm;
 SET extra_float_digits = 0;
 
+-- a long negative binomial fit with covariates is cancelled by statement_timeout (57014)
+CREATE TABLE nb_heavy AS
+SELECT trajectory_panel(id, age, y, NULL, x) AS p FROM nb_big;
+SET statement_timeout = '300ms';
+\set VERBOSITY sqlstate
+SELECT trajectory_groups(p, 8, 3, 'zinb', 100000) FROM nb_heavy;
+\set VERBOSITY default
+RESET statement_timeout;
+
 -- bad arguments
 SELECT pg_temp.sqlstate_of($$SELECT trajectory_groups(p, 2, family => 'negbin') FROM nb_model$$) AS unknown_family;
 SELECT pg_temp.sqlstate_of($$SELECT trajectory_groups('{n=2;1,1,0.5,1;1,2,3,1}', 1, family => 'nbinom')$$) AS fractional_count;
 SELECT pg_temp.sqlstate_of($$SELECT trajectory_groups(p, 2, family => 'zinb', lower => 0) FROM nb_model$$) AS bounds_for_zinb;
 
-DROP TABLE nb_wide, nb_obs, nb_model, nb_hand, nb_copy, nb_big;
+DROP TABLE nb_wide, nb_obs, nb_model, nb_hand, nb_copy, nb_big, nb_risk, nb_risk_model, nb_risk_hand, nb_heavy;

@@ -178,6 +178,58 @@ CheckPanel(scomm_traj_panel *p, scomm_traj_family f)
 }
 
 /*
+ * The covariates of a panel that has them: an error when no unit has them or
+ * one of them is the same for every unit (its coefficient is not
+ * identified).
+ */
+static void
+CheckCovariates(const scomm_traj_panel *p)
+{
+	size_t		n = scomm_traj_panel_ncovunits(p),
+				i,
+				given = 0;
+	int			ncov = scomm_traj_panel_ncov(p),
+				c;
+	double		lo[SCOMM_TRAJ_MAX_COVARIATES],
+				hi[SCOMM_TRAJ_MAX_COVARIATES];
+
+	if (n == 0)
+		return;
+	for (c = 0; c < ncov; c++)
+	{
+		lo[c] = INFINITY;
+		hi[c] = -INFINITY;
+	}
+	for (i = 0; i < n; i++)
+	{
+		const double *x;
+		int			missing;
+
+		scomm_traj_panel_get_covariates(p, i, NULL, &x, &missing);
+		if (missing || x == NULL)
+			continue;
+		given++;
+		for (c = 0; c < ncov; c++)
+		{
+			lo[c] = fmin(lo[c], x[c]);
+			hi[c] = fmax(hi[c], x[c]);
+		}
+	}
+	if (given == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trajectory_groups: no unit of the panel has covariates (all %lu are NULL)", (unsigned long) n),
+				 errhint("Units whose covariates are NULL or hold a NULL are left out; build the panel without covariates to fit shares only.")));
+	for (c = 0; c < ncov; c++)
+		if (lo[c] == hi[c])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("trajectory_groups: covariate %d is %s for every unit", c + 1,
+							float8out_internal(lo[c])),
+					 errhint("A constant covariate has no effect to estimate beside the intercept: leave it out of the covariates array.")));
+}
+
+/*
  * trajectory_groups(panel, groups, degree, family, starts, seed, lower,
  * upper): fit and return the model.
  */
@@ -251,14 +303,23 @@ trajectory_groups(PG_FUNCTION_ARGS)
 		p = c;
 	}
 	CheckPanel(p, o.family);
+	CheckCovariates(p);
 	st = scomm_traj_fit(p, &o, &m);
 	scomm_traj_panel_free(p);
 	if (st == SCOMM_EINVAL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("trajectory_groups: the panel cannot support %d groups of degree %d", o.groups, o.degree),
-				 errdetail("A fit needs at least as many units as groups, degree + 1 distinct times, and cnorm bounds with lower below upper after the defaults (min(y) - 1, max(y) + 1) are applied.")));
+				 errdetail("A fit needs at least as many units (with covariates, when the panel has them) as groups, degree + 1 distinct times, and cnorm bounds with lower below upper after the defaults (min(y) - 1, max(y) + 1) are applied.")));
+	if (st == SCOMM_EEMPTY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trajectory_groups: no unit has both observations and covariates")));
 	trajectory_raise(st, "trajectory_groups");
+	if (m->units_left_out > 0)
+		ereport(NOTICE,
+				(errmsg("trajectory_groups: %.0f of %.0f units left out: their covariates are NULL",
+						m->units_left_out, m->units + m->units_left_out)));
 	d = ModelDatum(m);
 	scomm_traj_model_free(m);
 	PG_RETURN_DATUM(d);
