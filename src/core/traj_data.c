@@ -45,6 +45,7 @@ scomm_traj_data_free(TrajData *d)
 	scomm_core_free(d->nbL);
 	scomm_core_free(d->nbkey);
 	scomm_core_free(d->nbage);
+	scomm_core_free(d->nbderiv);
 	scomm_core_free(d->ux);
 	scomm_core_free(d->xcenter);
 	scomm_core_free(d->xscale);

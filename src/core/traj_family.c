@@ -129,7 +129,7 @@ scomm_traj_ncache(const TrajData *d)
 	if (d->family == SCOMM_TRAJ_ZIP)
 		return d->ncells;
 	if (IsNb(d))
-		return 3 * d->ny + 1;	/* y-tables, then the memo slot */
+		return 1;				/* the memo slot of the group's parameters */
 	return 0;
 }
 

@@ -80,7 +80,7 @@ typedef struct TrajData
 	size_t		ny;
 	double	   *yval;			/* [ny] ascending */
 	int		   *ycell;			/* [nobs] index into yval; -1 for y = 0 */
-	double	   *nbscratch;		/* [3 ny + 6 ntimes] scratch of the group functions */
+	double	   *nbscratch;		/* [7 ntimes] scratch of the group functions */
 	/*
 	 * memo of log1p(mu / theta) per observation for the last parameter
 	 * vectors a group function saw (nbslots slots, least recently used
@@ -88,9 +88,10 @@ typedef struct TrajData
 	 * then share one pass of logarithms
 	 */
 	int			nbslots;
-	double	   *nbL;			/* [nbslots * nobs] */
+	double	   *nbL;			/* [nbslots * (nobs + 3 ny)]: L, then the y-tables */
 	double	   *nbkey;			/* [nbslots * TRAJ_MAX_Q] parameters of each slot */
 	unsigned long *nbage;		/* [nbslots + 1] last use; the clock last */
+	unsigned char *nbderiv;		/* [nbslots] the slot's dg and tg are computed */
 	/*
 	 * covariates of membership (ncov > 0): per unit (x - xcenter) / xscale,
 	 * the multinomial logit's rows (its intercept implicit); the fit
@@ -221,10 +222,12 @@ extern double scomm_traj_log_phi(double x);
 /*
  * negative binomial families (traj_nbinom.c).  Group parameters: beta, then
  * (zinb) nu = logit of the zero probability, then s = log alpha; theta =
- * 1/alpha.  The y-tables of a group (ck, 3 ny values) hold per distinct
- * positive count y: lgamma(y + theta) - lgamma(theta) - y log theta,
- * psi(y + theta) - psi(theta) and psi'(y + theta) - psi'(theta).  The M-step
- * statistics of a group are its units' posterior weights (nstat = nunits).
+ * 1/alpha.  The y-tables hold per distinct positive count y: lgamma(y +
+ * theta) - lgamma(theta) - y log theta, psi(y + theta) - psi(theta) and
+ * psi'(y + theta) - psi'(theta); they and log1p(mu / theta) of every
+ * observation live in the memo (TrajData), whose slot of a group's
+ * parameters is its ck[0].  The M-step statistics of a group are its units'
+ * posterior weights (nstat = nunits).
  */
 #define TRAJ_NB_S_MIN (-30.0)	/* log alpha below: treated as out of range */
 #define TRAJ_NB_S_MAX 30.0

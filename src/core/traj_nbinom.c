@@ -184,8 +184,10 @@ scomm_traj_nb_ytables(const TrajData *d, double theta, double *lg, double *dg,
 
 	if (!big)
 	{
-		lgt = lgamma(theta);
-		pst = Digamma(theta);
+		if (lg)
+			lgt = lgamma(theta);
+		if (dg)
+			pst = Digamma(theta);
 		if (tg)
 			tgt = Trigamma(theta);
 	}
@@ -244,10 +246,12 @@ scomm_traj_nb_ytables(const TrajData *d, double theta, double *lg, double *dg,
 			}
 			else
 			{
+				double		lx = lg || dg ? log(x) : 0.0;
+
 				if (lg)
-					lg[c] = (x - 0.5) * log(x) - x + LOG_SQRT_2PI + LgSeries(x) - lgt - y * lth;
+					lg[c] = (x - 0.5) * lx - x + LOG_SQRT_2PI + LgSeries(x) - lgt - y * lth;
 				if (dg)
-					dg[c] = log(x) - 0.5 / x - PsiSeries(x) - pst;
+					dg[c] = lx - 0.5 / x - PsiSeries(x) - pst;
 				if (tg)
 					tg[c] = TrigammaSeries(x) - tgt;
 			}
@@ -273,97 +277,137 @@ Log1p(double u)
 	return u < 1e-4 ? log1p(u) : log(1.0 + u);
 }
 
-/* Scratch, y-cells' memo of log1p(mu / theta) (TrajData); after CountCells. */
+/*
+ * Scratch and the memo (TrajData); after CountCells.  A memo slot holds, for
+ * one parameter vector of a group, log1p(mu / theta) of every observation
+ * and the y-tables at its theta.
+ */
 scomm_status
 scomm_traj_nb_prepare(TrajData *d)
 {
-	size_t		slots = (size_t) d->K + 2;
+	size_t		slots = (size_t) d->K + 2,
+				per = d->nobs + 3 * d->ny;
 
-	if (d->nobs > 0 && slots > TRAJ_NB_MEMO_DOUBLES / d->nobs)
-		slots = TRAJ_NB_MEMO_DOUBLES / d->nobs;
+	if (per > 0 && slots > TRAJ_NB_MEMO_DOUBLES / per)
+		slots = TRAJ_NB_MEMO_DOUBLES / per;
 	if (slots < 1)
 		slots = 1;
-	d->nbscratch = scomm_core_alloc((3 * d->ny + 6 * d->ntimes + 1) * sizeof(double));
-	d->nbL = scomm_core_alloc(slots * d->nobs * sizeof(double) + 1);
+	d->nbscratch = scomm_core_alloc((7 * d->ntimes + 1) * sizeof(double));
+	d->nbL = scomm_core_alloc(slots * per * sizeof(double) + 1);
 	d->nbkey = scomm_core_alloc(slots * TRAJ_MAX_Q * sizeof(double));
 	d->nbage = scomm_core_alloc((slots + 1) * sizeof(unsigned long));
-	if (!d->nbscratch || !d->nbL || !d->nbkey || !d->nbage)
+	d->nbderiv = scomm_core_alloc(slots);
+	if (!d->nbscratch || !d->nbL || !d->nbkey || !d->nbage || !d->nbderiv)
 		return SCOMM_ENOMEM;
 	d->nbslots = (int) slots;
 	return SCOMM_OK;
 }
 
+/* what a memo slot holds */
+typedef struct NbMemo
+{
+	const double *L;			/* [nobs] log1p(mu / theta) */
+	const double *lg;			/* [ny] the y-tables */
+	const double *dg;
+	const double *tg;
+} NbMemo;
+
+static void
+SlotOf(const TrajData *d, int slot, NbMemo *mm)
+{
+	const double *base = d->nbL + (size_t) slot * (d->nobs + 3 * d->ny);
+
+	mm->L = base;
+	mm->lg = base + d->nobs;
+	mm->dg = mm->lg + d->ny;
+	mm->tg = mm->dg + d->ny;
+}
+
+/* Nonzero when slot s holds the parameters par. */
+static int
+SlotHolds(const TrajData *d, int s, const double *par)
+{
+	return s >= 0 && s < d->nbslots && d->nbage[s] != 0 &&
+		memcmp(d->nbkey + (size_t) s * TRAJ_MAX_Q, par, d->q * sizeof(double)) == 0;
+}
+
 /*
- * The memo of log1p(e exp(eta_t) / theta) of every observation at the group
- * parameters par (ex: exp(eta) per time), computed when no slot holds it.
- * *slot receives its slot; hint, when >= 0, is checked first.
+ * The memo of the group parameters par (ex: exp(eta) per time), computed
+ * when no slot holds it (the least recently used slot is replaced); hint,
+ * when >= 0, is checked first; the derivative tables (dg, tg) only when
+ * deriv asks for them.  Returns the slot.
  */
-static const double *
+static int
 Memo(const TrajData *d, const double *par, const double *ex, double theta,
-	 int hint, int *slot)
+	 int hint, int deriv, NbMemo *mm)
 {
 	unsigned long *age = d->nbage,
 				clock = ++age[d->nbslots];
-	size_t		qb = d->q * sizeof(double),
-				o;
 	int			s,
 				best = 0;
 	double	   *L;
+	size_t		o;
 
-	if (hint >= 0 && hint < d->nbslots && age[hint] != 0 &&
-		memcmp(d->nbkey + (size_t) hint * TRAJ_MAX_Q, par, qb) == 0)
+	if (!SlotHolds(d, hint, par))
+	{
+		for (hint = -1, s = 0; s < d->nbslots && hint < 0; s++)
+			if (SlotHolds(d, s, par))
+				hint = s;
+	}
+	if (hint >= 0)
 	{
 		age[hint] = clock;
-		*slot = hint;
-		return d->nbL + (size_t) hint * d->nobs;
-	}
-	for (s = 0; s < d->nbslots; s++)
-		if (age[s] != 0 && memcmp(d->nbkey + (size_t) s * TRAJ_MAX_Q, par, qb) == 0)
+		SlotOf(d, hint, mm);
+		if (deriv && !d->nbderiv[hint])
 		{
-			age[s] = clock;
-			*slot = s;
-			return d->nbL + (size_t) s * d->nobs;
+			scomm_traj_nb_ytables(d, theta, NULL, (double *) mm->dg, (double *) mm->tg);
+			d->nbderiv[hint] = 1;
 		}
+		return hint;
+	}
 	for (s = 1; s < d->nbslots; s++)
 		if (age[s] < age[best])
 			best = s;
-	L = d->nbL + (size_t) best * d->nobs;
+	L = d->nbL + (size_t) best * (d->nobs + 3 * d->ny);
 	for (o = 0; o < d->nobs; o++)
 		L[o] = Log1p(d->e[o] * ex[d->tj[o]] / theta);
-	memcpy(d->nbkey + (size_t) best * TRAJ_MAX_Q, par, qb);
+	scomm_traj_nb_ytables(d, theta, L + d->nobs, deriv ? L + d->nobs + d->ny : NULL,
+						  deriv ? L + d->nobs + 2 * d->ny : NULL);
+	d->nbderiv[best] = deriv ? 1 : 0;
+	memcpy(d->nbkey + (size_t) best * TRAJ_MAX_Q, par, d->q * sizeof(double));
 	age[best] = clock;
-	*slot = best;
-	return L;
+	SlotOf(d, best, mm);
+	return best;
 }
 
-/* the memo at the parameters of a group whose tables (and hint in ck) are given */
-static const double *
+/* the memo at the parameters of a group whose tables (and slot in ck) are given */
+static void
 MemoOfTables(const TrajData *d, const double *par, const double *tab,
-			 const double *ck, double theta)
+			 const double *ck, double theta, int deriv, NbMemo *mm)
 {
-	double	   *ex = d->nbscratch + 3 * d->ny + 5 * d->ntimes;
-	int			hint = (int) ck[3 * d->ny],
-				slot;
+	double	   *ex = d->nbscratch + 6 * d->ntimes;
+	int			hint = (int) ck[0];
 	size_t		j;
 
-	if (hint >= 0 && hint < d->nbslots && d->nbage[hint] != 0 &&
-		memcmp(d->nbkey + (size_t) hint * TRAJ_MAX_Q, par, d->q * sizeof(double)) == 0)
-		return d->nbL + (size_t) hint * d->nobs;
+	if (SlotHolds(d, hint, par) && (!deriv || d->nbderiv[hint]))
+	{
+		SlotOf(d, hint, mm);
+		return;
+	}
 	for (j = 0; j < d->ntimes; j++)
 		ex[j] = TRAJ_TAB(tab, d, j)[1];
-	return Memo(d, par, ex, theta, -1, &slot);
+	Memo(d, par, ex, theta, hint, deriv, mm);
 }
 
-/* Per-time values (eta, exp(eta)) and the y-tables of a group; 0 when out of range. */
+/* Per-time values (eta, exp(eta)) of a group and its memo slot (ck[0]); 0 when out of range. */
 int
 scomm_traj_nb_tables(const TrajData *d, const double *par, double *tab,
 					 double *ck)
 {
 	double		theta = Theta(d, par);
 	size_t		j;
-
-	double	   *ex = d->nbscratch + 3 * d->ny + 5 * d->ntimes;
-	int			slot;
+	double	   *ex = d->nbscratch + 6 * d->ntimes;
+	NbMemo		mm;
 
 	if (theta == 0.0 || (d->family == SCOMM_TRAJ_ZINB && !isfinite(par[d->p])))
 		return 0;
@@ -381,9 +425,7 @@ scomm_traj_nb_tables(const TrajData *d, const double *par, double *tab,
 		t[1] = ex[j] = exp(eta);
 		t[2] = 0.0;
 	}
-	scomm_traj_nb_ytables(d, theta, ck, ck + d->ny, ck + 2 * d->ny);
-	Memo(d, par, ex, theta, -1, &slot);
-	ck[3 * d->ny] = slot;		/* where the units find their log1p values */
+	ck[0] = Memo(d, par, ex, theta, (int) ck[0], 0, &mm);	/* where the units find their values */
 	return 1;
 }
 
@@ -411,9 +453,10 @@ scomm_traj_nb_unit_logf(const TrajData *d, size_t i, const double *par,
 	double		logp = 0.0,
 				log1mp = 0.0,
 				ll = d->ucst[i];
-	const double *L = MemoOfTables(d, par, tab, ck, theta);
+	NbMemo		mm;
 	size_t		o;
 
+	MemoOfTables(d, par, tab, ck, theta, 0, &mm);
 	if (d->family == SCOMM_TRAJ_ZINB)
 	{
 		logp = -Softplus(-par[d->p]);
@@ -423,8 +466,8 @@ scomm_traj_nb_unit_logf(const TrajData *d, size_t i, const double *par,
 	{
 		int			c = d->ycell[o];
 
-		ll += ObsLogf(d, d->y[o], c >= 0 ? ck[c] : 0.0, TRAJ_TAB(tab, d, d->tj[o])[0],
-					  L[o], theta, logp, log1mp);
+		ll += ObsLogf(d, d->y[o], c >= 0 ? mm.lg[c] : 0.0, TRAJ_TAB(tab, d, d->tj[o])[0],
+					  mm.L[o], theta, logp, log1mp);
 	}
 	return ll;
 }
@@ -506,12 +549,12 @@ scomm_traj_nb_unit_grad(const TrajData *d, size_t i, const double *par,
 	double		theta = exp(-par[d->q - 1]);
 	double		nu = d->family == SCOMM_TRAJ_ZINB ? par[d->p] : 0.0;
 	double		pz = d->family == SCOMM_TRAJ_ZINB ? Expit(nu) : 0.0;
-	const double *dg = ck + d->ny;
-	const double *L = MemoOfTables(d, par, tab, ck, theta);
+	NbMemo		mm;
 	int			p = d->p,
 				a;
 	size_t		o;
 
+	MemoOfTables(d, par, tab, ck, theta, 1, &mm);
 	memset(g, 0, d->q * sizeof(double));
 	for (o = d->ustart[i]; o < d->ustart[i + 1]; o++)
 	{
@@ -519,8 +562,8 @@ scomm_traj_nb_unit_grad(const TrajData *d, size_t i, const double *par,
 		int			c = d->ycell[o];
 		ObsDerivs	r;
 
-		ObsDeriv(d, d->y[o], c >= 0 ? dg[c] : 0.0, 0.0,
-				 d->e[o] * TRAJ_TAB(tab, d, d->tj[o])[1], L[o], theta, pz, nu, 0, &r);
+		ObsDeriv(d, d->y[o], c >= 0 ? mm.dg[c] : 0.0, 0.0,
+				 d->e[o] * TRAJ_TAB(tab, d, d->tj[o])[1], mm.L[o], theta, pz, nu, 0, &r);
 		for (a = 0; a < p; a++)
 			g[a] += r.e * x[a];
 		g[d->q - 1] += r.s;
@@ -555,16 +598,14 @@ double
 scomm_traj_nb_group_q(const TrajData *d, const double *stat, const double *par)
 {
 	double		theta = Theta(d, par);
-	double	   *lg = d->nbscratch,
-			   *et = d->nbscratch + 3 * d->ny,
+	double	   *et = d->nbscratch,
 			   *ex = et + d->ntimes;
 	double		logp = 0.0,
 				log1mp = 0.0,
 				qv = 0.0;
-	const double *L;
+	NbMemo		mm;
 	size_t		i,
 				o;
-	int			slot;
 
 	if (theta == 0.0 || !Etas(d, par, et, ex))
 		return -INFINITY;
@@ -575,8 +616,7 @@ scomm_traj_nb_group_q(const TrajData *d, const double *stat, const double *par)
 		logp = -Softplus(-par[d->p]);
 		log1mp = -Softplus(par[d->p]);
 	}
-	scomm_traj_nb_ytables(d, theta, lg, NULL, NULL);
-	L = Memo(d, par, ex, theta, -1, &slot);
+	Memo(d, par, ex, theta, -1, 0, &mm);
 	for (i = 0; i < d->nunits; i++)
 	{
 		double		w = stat[i],
@@ -589,7 +629,7 @@ scomm_traj_nb_group_q(const TrajData *d, const double *stat, const double *par)
 			int			c = d->ycell[o];
 			double		eta = et[d->tj[o]];
 
-			s += ObsLogf(d, d->y[o], c >= 0 ? lg[c] : 0.0, eta, L[o], theta, logp, log1mp);
+			s += ObsLogf(d, d->y[o], c >= 0 ? mm.lg[c] : 0.0, eta, mm.L[o], theta, logp, log1mp);
 		}
 		qv += w * s;
 	}
@@ -610,14 +650,12 @@ scomm_traj_nb_group_q_derivs(const TrajData *d, const double *stat,
 				i,
 				o,
 				j;
-	double	   *dg = d->nbscratch + d->ny,
-			   *tg = d->nbscratch + 2 * d->ny,
-			   *A = d->nbscratch + 3 * d->ny,	/* per time: sum w d/deta */
+	double	   *et = d->nbscratch,
+			   *ex = et + J,
+			   *A = ex + J,		/* per time: sum w d/deta */
 			   *B = A + J,		/* sum w d2/deta2 */
 			   *Cs = B + J,		/* sum w d2/deta ds */
-			   *Cn = Cs + J,	/* sum w d2/deta dnu */
-			   *et = Cn + J,
-			   *ex = et + J;
+			   *Cn = Cs + J;	/* sum w d2/deta dnu */
 	double		pz = 0.0,
 				gs = 0.0,
 				gn = 0.0,
@@ -629,10 +667,9 @@ scomm_traj_nb_group_q_derivs(const TrajData *d, const double *stat,
 				is = q - 1,
 				in = p,
 				zinb = d->family == SCOMM_TRAJ_ZINB,
-				slot,
 				a,
 				b2;
-	const double *L;
+	NbMemo		mm;
 
 	memset(g, 0, q * sizeof(double));
 	memset(h, 0, (size_t) q * q * sizeof(double));
@@ -644,8 +681,7 @@ scomm_traj_nb_group_q_derivs(const TrajData *d, const double *stat,
 			return 0;
 		pz = Expit(par[p]);
 	}
-	scomm_traj_nb_ytables(d, theta, NULL, dg, tg);
-	L = Memo(d, par, ex, theta, -1, &slot);
+	Memo(d, par, ex, theta, -1, 1, &mm);
 	memset(A, 0, 4 * J * sizeof(double));
 	for (i = 0; i < d->nunits; i++)
 	{
@@ -659,8 +695,8 @@ scomm_traj_nb_group_q_derivs(const TrajData *d, const double *stat,
 			size_t		tj = d->tj[o];
 			ObsDerivs	r;
 
-			ObsDeriv(d, d->y[o], c >= 0 ? dg[c] : 0.0, c >= 0 ? tg[c] : 0.0,
-					 d->e[o] * ex[tj], L[o], theta, pz, par[zinb ? p : 0], 1, &r);
+			ObsDeriv(d, d->y[o], c >= 0 ? mm.dg[c] : 0.0, c >= 0 ? mm.tg[c] : 0.0,
+					 d->e[o] * ex[tj], mm.L[o], theta, pz, par[zinb ? p : 0], 1, &r);
 			A[tj] += w * r.e;
 			B[tj] += w * r.ee;
 			Cs[tj] += w * r.es;

@@ -38,6 +38,12 @@
 #define NB_SWITCH_GAIN 100.0
 #define NB_HOPELESS 10.0
 
+static int
+IsNb(const TrajData *d)
+{
+	return d->family == SCOMM_TRAJ_NBINOM || d->family == SCOMM_TRAJ_ZINB;
+}
+
 /* The membership part of full_derivs with covariates (see the header). */
 static int
 CovariateDerivs(const TrajData *d, TrajWork *w)
@@ -318,9 +324,22 @@ NewtonStep(const TrajData *d, TrajWork *w, double tol, double *scratch)
 	for (a = 0; a < np * np; a++)
 		scratch[a] = -scratch[a];
 	if (!scomm_traj_chol_solve(scratch, np, w->grad, dir))
-		return 0;
-	for (a = 0; a < np; a++)
-		pred += 0.5 * w->grad[a] * dir[a];
+	{
+		/*
+		 * -H is not positive definite (a saddle or a ridge): the negative
+		 * binomial families take a damped step, (-H + lambda I) dir = g with
+		 * lambda just large enough, where EM would crawl; a damped step
+		 * never proves convergence
+		 */
+		if (!IsNb(d) || !scomm_traj_ascent_step(w->hess, w->grad, np, dir, scratch))
+			return 0;
+		pred = INFINITY;
+	}
+	else
+	{
+		for (a = 0; a < np; a++)
+			pred += 0.5 * w->grad[a] * dir[a];
+	}
 	if (pred <= tol)
 		return 2;
 	Keep(d, w, 0);
@@ -333,12 +352,6 @@ NewtonStep(const TrajData *d, TrajWork *w, double tol, double *scratch)
 	Keep(d, w, 1);
 	scomm_traj_estep(d, w);
 	return 0;
-}
-
-static int
-IsNb(const TrajData *d)
-{
-	return d->family == SCOMM_TRAJ_NBINOM || d->family == SCOMM_TRAJ_ZINB;
 }
 
 /* a negative binomial start that cannot reach best_ll (see NB_HOPELESS) */
