@@ -2,7 +2,8 @@
  * trajectory_model.c: scomm.trajectory_model (a fitted group-based
  * trajectory model: text and binary I/O), scomm.trajectory_groups (the fit)
  * and the accessors trajectory_fit, trajectory_shares,
- * trajectory_coefficients, trajectory_curves and trajectory_membership.
+ * trajectory_coefficients, trajectory_risk_factors, trajectory_curves,
+ * trajectory_membership and trajectory_summary.
  *
  * The stored value is the core's binary model encoding in a varlena; the
  * text form is the core's text form (src/core/traj.h, docs/traj_core.md).
@@ -78,7 +79,7 @@ trajectory_model_in(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type trajectory_model"),
-				 errdetail("Expected the text form that trajectory_model output writes: {traj=1;family=...;seed=...}, with every field in order and consistent."),
+				 errdetail("Expected the text form that trajectory_model output writes: {traj=1;family=...;seed=...} or {traj=2;...}, with every field in order and consistent."),
 				 errhint("Store models as they come out of trajectory_groups; do not edit them.")));
 	trajectory_raise(st, "trajectory_model input");
 	d = ModelDatum(m);
@@ -177,6 +178,58 @@ CheckPanel(scomm_traj_panel *p, scomm_traj_family f)
 }
 
 /*
+ * The covariates of a panel that has them: an error when no unit has them or
+ * one of them is the same for every unit (its coefficient is not
+ * identified).
+ */
+static void
+CheckCovariates(const scomm_traj_panel *p)
+{
+	size_t		n = scomm_traj_panel_ncovunits(p),
+				i,
+				given = 0;
+	int			ncov = scomm_traj_panel_ncov(p),
+				c;
+	double		lo[SCOMM_TRAJ_MAX_COVARIATES],
+				hi[SCOMM_TRAJ_MAX_COVARIATES];
+
+	if (n == 0)
+		return;
+	for (c = 0; c < ncov; c++)
+	{
+		lo[c] = INFINITY;
+		hi[c] = -INFINITY;
+	}
+	for (i = 0; i < n; i++)
+	{
+		const double *x;
+		int			missing;
+
+		scomm_traj_panel_get_covariates(p, i, NULL, &x, &missing);
+		if (missing || x == NULL)
+			continue;
+		given++;
+		for (c = 0; c < ncov; c++)
+		{
+			lo[c] = fmin(lo[c], x[c]);
+			hi[c] = fmax(hi[c], x[c]);
+		}
+	}
+	if (given == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trajectory_groups: no unit of the panel has covariates (all %lu are NULL)", (unsigned long) n),
+				 errhint("Units whose covariates are NULL or hold a NULL are left out; build the panel without covariates to fit shares only.")));
+	for (c = 0; c < ncov; c++)
+		if (lo[c] == hi[c])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("trajectory_groups: covariate %d is %s for every unit", c + 1,
+							float8out_internal(lo[c])),
+					 errhint("A constant covariate has no effect to estimate beside the intercept: leave it out of the covariates array.")));
+}
+
+/*
  * trajectory_groups(panel, groups, degree, family, starts, seed, lower,
  * upper): fit and return the model.
  */
@@ -212,7 +265,7 @@ trajectory_groups(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown trajectory family \"%s\"", fname),
-				 errhint("Use 'poisson', 'zip' (zero-inflated Poisson) or 'cnorm' (censored normal).")));
+				 errhint("Use 'poisson', 'zip' (zero-inflated Poisson), 'nbinom' (negative binomial), 'zinb' (zero-inflated negative binomial) or 'cnorm' (censored normal).")));
 	if (o.groups < 1 || o.groups > SCOMM_TRAJ_MAX_GROUPS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -250,14 +303,23 @@ trajectory_groups(PG_FUNCTION_ARGS)
 		p = c;
 	}
 	CheckPanel(p, o.family);
+	CheckCovariates(p);
 	st = scomm_traj_fit(p, &o, &m);
 	scomm_traj_panel_free(p);
 	if (st == SCOMM_EINVAL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("trajectory_groups: the panel cannot support %d groups of degree %d", o.groups, o.degree),
-				 errdetail("A fit needs at least as many units as groups, degree + 1 distinct times, and cnorm bounds with lower below upper after the defaults (min(y) - 1, max(y) + 1) are applied.")));
+				 errdetail("A fit needs at least as many units (with covariates, when the panel has them) as groups, degree + 1 distinct times, and cnorm bounds with lower below upper after the defaults (min(y) - 1, max(y) + 1) are applied.")));
+	if (st == SCOMM_EEMPTY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trajectory_groups: no unit has both observations and covariates")));
 	trajectory_raise(st, "trajectory_groups");
+	if (m->units_left_out > 0)
+		ereport(NOTICE,
+				(errmsg("trajectory_groups: %.0f of %.0f units left out: their covariates are NULL",
+						m->units_left_out, m->units + m->units_left_out)));
 	d = ModelDatum(m);
 	scomm_traj_model_free(m);
 	PG_RETURN_DATUM(d);
@@ -335,8 +397,8 @@ trajectory_coefficients(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	for (k = 0; k < m->ngroups; k++)
 	{
-		double		est[SCOMM_TRAJ_MAX_DEGREE + 2],
-					se[SCOMM_TRAJ_MAX_DEGREE + 2];
+		double		est[SCOMM_TRAJ_MAX_TERMS],
+					se[SCOMM_TRAJ_MAX_TERMS];
 
 		trajectory_raise(scomm_traj_model_coefficients(m, k, est, se), "trajectory_coefficients");
 		for (j = 0; j < nt; j++)
@@ -383,22 +445,33 @@ trajectory_curves(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* trajectory_membership(model, panel): unit, group_id, posterior */
+/*
+ * trajectory_membership(model, panel[, all_groups]): unit, group_id,
+ * posterior: per unit its modal group and that posterior (1.0's two-argument
+ * declaration calls this too), or with all_groups one row per unit and group
+ */
 PG_FUNCTION_INFO_V1(trajectory_membership);
 Datum
 trajectory_membership(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	scomm_traj_model *m = GetModel(fcinfo, 0);
+	scomm_traj_model *m;
 	scomm_traj_panel *p;
-	bool		owned;
+	bool		owned,
+				all = false;
 	size_t		n = 0,
+				left = 0,
 				i;
 	int64_t    *units = NULL;
-	int		   *groups = NULL;
-	double	   *post = NULL;
+	int		   *groups = NULL,
+				k;
+	double	   *post = NULL,
+			   *post_all = NULL;
 	scomm_status st;
 
+	if (PG_NARGS() > 2)			/* the 1.1 declaration (strict, like 1.0's) */
+		all = PG_GETARG_BOOL(2);
+	m = GetModel(fcinfo, 0);
 	p = trajectory_panel_from_datum(PG_GETARG_DATUM(1), &owned);
 	if (!owned)
 	{
@@ -408,27 +481,106 @@ trajectory_membership(PG_FUNCTION_ARGS)
 		p = c;
 	}
 	CheckPanel(p, m->family);
-	st = scomm_traj_membership(m, p, &n, &units, &groups, &post, NULL);
+	if (m->ncov > 0 && scomm_traj_panel_ncov(p) != m->ncov)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trajectory_membership: the model has %d covariates of membership, the panel %d",
+						m->ncov, scomm_traj_panel_ncov(p)),
+				 errhint("Build the panel with trajectory_panel(unit, t, y, exposure, covariates) and the covariates the model was fitted with, in the same order.")));
+	st = scomm_traj_membership(m, p, &n, &units, &groups, &post, all ? &post_all : NULL, &left);
 	scomm_traj_panel_free(p);
 	if (st == SCOMM_EINVAL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("trajectory_membership: a unit has a likelihood of 0 in every group")));
+	if (st == SCOMM_EEMPTY && m->ncov > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trajectory_membership: no unit of the panel has covariates"),
+				 errhint("Units whose covariates are NULL are left out.")));
 	trajectory_raise(st, "trajectory_membership");
 	InitMaterializedSRF(fcinfo, 0);
 	for (i = 0; i < n; i++)
-	{
-		Datum		values[3];
-		bool		nulls[3] = {0};
+		for (k = 0; k < (all ? m->ngroups : 1); k++)
+		{
+			Datum		values[3];
+			bool		nulls[3] = {0};
 
-		values[0] = Int64GetDatum(units[i]);
-		values[1] = Int32GetDatum(groups[i]);
-		values[2] = Float8GetDatum(post[i]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
+			values[0] = Int64GetDatum(units[i]);
+			values[1] = Int32GetDatum(all ? k + 1 : groups[i]);
+			values[2] = Float8GetDatum(all ? post_all[i * m->ngroups + k] : post[i]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
 	scomm_core_free(units);
 	scomm_core_free(groups);
 	scomm_core_free(post);
+	scomm_core_free(post_all);
 	scomm_traj_model_free(m);
 	return (Datum) 0;
+}
+
+/*
+ * trajectory_risk_factors(model): group_id, covariate, estimate, se: the
+ * multinomial logit of membership, groups 2..K against group 1, covariate 0
+ * the intercept (without covariates: log(share_k / share_1))
+ */
+PG_FUNCTION_INFO_V1(trajectory_risk_factors);
+Datum
+trajectory_risk_factors(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	scomm_traj_model *m = GetModel(fcinfo, 0);
+	int			k,
+				c;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (k = 1; k < m->ngroups; k++)
+	{
+		double		est[SCOMM_TRAJ_MAX_COVARIATES + 1],
+					se[SCOMM_TRAJ_MAX_COVARIATES + 1];
+
+		trajectory_raise(scomm_traj_model_risk(m, k, est, se), "trajectory_risk_factors");
+		for (c = 0; c <= m->ncov; c++)
+		{
+			Datum		values[4];
+			bool		nulls[4] = {0};
+
+			values[0] = Int32GetDatum(k + 1);
+			values[1] = Int32GetDatum(c);
+			SetDouble(values, nulls, 2, est[c]);
+			SetDouble(values, nulls, 3, se[c]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	scomm_traj_model_free(m);
+	return (Datum) 0;
+}
+
+/*
+ * trajectory_summary(model): family, groups, degree, covariates, units,
+ * observations, units_left_out, starts, starts_failed, seed
+ */
+PG_FUNCTION_INFO_V1(trajectory_summary);
+Datum
+trajectory_summary(PG_FUNCTION_ARGS)
+{
+	scomm_traj_model *m = GetModel(fcinfo, 0);
+	TupleDesc	tupdesc;
+	Datum		values[10];
+	bool		nulls[10] = {0};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	values[0] = CStringGetTextDatum(scomm_traj_family_name(m->family));
+	values[1] = Int32GetDatum(m->ngroups);
+	values[2] = Int32GetDatum(m->degree);
+	values[3] = Int32GetDatum(m->ncov);
+	values[4] = Int64GetDatum((int64) m->units);
+	values[5] = Int64GetDatum((int64) m->nobs);
+	values[6] = Int64GetDatum((int64) m->units_left_out);
+	values[7] = Int32GetDatum(m->starts);
+	values[8] = Int32GetDatum(m->starts_failed);
+	values[9] = Int64GetDatum((int64) m->seed);
+	scomm_traj_model_free(m);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }

@@ -1,7 +1,8 @@
 /*
  * trajectory_panel.c: scomm.trajectory_panel, the storable, mergeable value
  * that the trajectory_panel aggregate collects (observations unit, t, y,
- * exposure), with text and binary I/O, the transition and combine functions.
+ * exposure, and optionally covariates of membership per unit), with text and
+ * binary I/O, the transition and combine functions.
  *
  * On disk and on the wire the value is the core's binary panel encoding
  * (src/core/traj.h) in a varlena; its text form is the core's text form,
@@ -19,6 +20,7 @@
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/array.h"
 #include "utils/float.h"
 #include "utils/expandeddatum.h"
 #include "utils/memutils.h"
@@ -94,7 +96,7 @@ PanelFlatSize(ExpandedObjectHeader *eohptr)
 {
 	TrajPanelEO *eo = (TrajPanelEO *) eohptr;
 
-	return VARHDRSZ + 9 + 32 * scomm_traj_panel_nobs(eo->panel);
+	return VARHDRSZ + scomm_traj_panel_encoded_size(eo->panel);
 }
 
 /* Write the binary encoding (canonical order) into result. */
@@ -154,6 +156,58 @@ trajectory_panel_from_datum(Datum d, bool *owned)
 	return DecodeFlat(d);
 }
 
+/* "{x1,x2,...}" of a covariate vector (palloc'd), or NULL for missing */
+static char *
+VectorText(const double *x, int n)
+{
+	StringInfoData b;
+	int			j;
+
+	if (x == NULL)
+		return pstrdup("NULL");
+	initStringInfo(&b);
+	appendStringInfoChar(&b, '{');
+	for (j = 0; j < n; j++)
+		appendStringInfo(&b, "%s%s", j ? "," : "", float8out_internal(x[j]));
+	appendStringInfoChar(&b, '}');
+	return b.data;
+}
+
+/* The error of a covariate conflict that the core reported for panel p. */
+static void
+CovariateError(const scomm_traj_panel *p, const double *given, int ngiven)
+{
+	int64_t		unit = 0;
+	const char *why = NULL;
+	const double *had = NULL;
+	int			missing = 1;
+
+	if (scomm_traj_panel_last_error(p, &unit, &why) != SCOMM_OK)
+		return;
+	scomm_traj_panel_find_covariates(p, unit, &had, &missing);
+	if (strstr(why, "differ"))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trajectory_panel: unit " INT64_FORMAT " has different covariates in two rows", (int64) unit),
+				 given ? errdetail("One row gives %s, an earlier one %s.", VectorText(given, ngiven),
+								   VectorText(had, scomm_traj_panel_ncov(p))) :
+				 errdetail("Two merged parts give it %s and another vector.",
+						   VectorText(had, scomm_traj_panel_ncov(p))),
+				 errhint("Covariates of membership are traits of a unit, constant over its rows: take them from one year or aggregate them per unit first.")));
+	if (strstr(why, "same number"))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trajectory_panel: unit " INT64_FORMAT " has %d covariates, other units %d",
+						(int64) unit, given ? ngiven : -1, scomm_traj_panel_ncov(p)),
+				 errhint("Every unit needs the same covariates in the same order.")));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("trajectory_panel: covariates of unit " INT64_FORMAT ": %s", (int64) unit, why),
+			 given ? errdetail("Covariates %s.", VectorText(given, ngiven)) : 0,
+			 errhint("Give 1 to %d finite covariates per unit; NULL (or a NULL element) leaves the unit out of fits.",
+					 SCOMM_TRAJ_MAX_COVARIATES)));
+}
+
 /* Append src's observations to eo's panel (in eo's context). */
 static void
 MergeInto(TrajPanelEO *eo, const scomm_traj_panel *src)
@@ -162,6 +216,8 @@ MergeInto(TrajPanelEO *eo, const scomm_traj_panel *src)
 	scomm_status st = scomm_traj_panel_merge(eo->panel, src);
 
 	MemoryContextSwitchTo(old);
+	if (st == SCOMM_EINVAL)
+		CovariateError(eo->panel, NULL, 0);
 	trajectory_raise(st, "trajectory_panel");
 }
 
@@ -218,7 +274,40 @@ Result(TrajPanelEO *eo, bool direct)
 	return EOHPGetRWDatum(&eo->hdr);
 }
 
-/* transition: add one observation (unit, t, y, exposure); y NULL is skipped */
+/*
+ * The covariates in argument argno into x[SCOMM_TRAJ_MAX_COVARIATES]: their
+ * count, or 0 when the array or one of its elements is NULL (missing).
+ */
+static int
+CovariatesArg(FunctionCallInfo fcinfo, int argno, int64 unit, double *x)
+{
+	ArrayType  *arr;
+	int			n;
+
+	if (PG_ARGISNULL(argno))
+		return 0;
+	arr = PG_GETARG_ARRAYTYPE_P(argno);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("trajectory_panel covariates must be a one-dimensional array (unit " INT64_FORMAT ")", unit)));
+	n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
+	if (n < 1 || n > SCOMM_TRAJ_MAX_COVARIATES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trajectory_panel takes 1 to %d covariates per unit, not %d (unit " INT64_FORMAT ")",
+						SCOMM_TRAJ_MAX_COVARIATES, n, unit),
+				 errhint("Pass NULL covariates to leave a unit out of fits; without risk factors use trajectory_panel(unit, t, y, exposure).")));
+	if (ARR_HASNULL(arr))
+		return 0;
+	memcpy(x, ARR_DATA_PTR(arr), n * sizeof(double));
+	return n;
+}
+
+/*
+ * transition: add one observation (unit, t, y, exposure[, covariates]); y
+ * NULL is skipped (the whole row)
+ */
 PG_FUNCTION_INFO_V1(trajectory_panel_accum);
 Datum
 trajectory_panel_accum(PG_FUNCTION_ARGS)
@@ -260,7 +349,21 @@ trajectory_panel_accum(PG_FUNCTION_ARGS)
 				 errmsg("trajectory_panel exposure must be finite and positive: unit " INT64_FORMAT ", t %s, exposure %s",
 						unit, float8out_internal(t), float8out_internal(e)),
 				 errhint("Leave out units without exposure (e.g. population 0); NULL means exposure 1.")));
-	eo = WritableState(fcinfo, &direct);
+	if (PG_NARGS() > 5)
+	{
+		double		x[SCOMM_TRAJ_MAX_COVARIATES];
+		int			n = CovariatesArg(fcinfo, 5, unit, x);
+
+		eo = WritableState(fcinfo, &direct);
+		old = MemoryContextSwitchTo(eo->hdr.eoh_context);
+		st = scomm_traj_panel_set_covariates(eo->panel, unit, n ? x : NULL, n, NULL);
+		MemoryContextSwitchTo(old);
+		if (st == SCOMM_EINVAL)
+			CovariateError(eo->panel, x, n);
+		trajectory_raise(st, "trajectory_panel");
+	}
+	else
+		eo = WritableState(fcinfo, &direct);
 	old = MemoryContextSwitchTo(eo->hdr.eoh_context);
 	st = scomm_traj_panel_add(eo->panel, unit, t, y, e);
 	MemoryContextSwitchTo(old);
@@ -321,7 +424,7 @@ trajectory_panel_in(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type trajectory_panel: \"%s\"", str),
-				 errdetail("Expected {n=N;unit,t,y,exposure;...} with exactly N observations in canonical order (unit, t, y, exposure ascending), finite numbers and positive exposures."),
+				 errdetail("Expected {n=N;unit,t,y,exposure;...} with exactly N observations in canonical order (unit, t, y, exposure ascending), finite numbers and positive exposures, optionally followed by ;covariates=C;units=M;unit:x1,...,xC (or unit:NULL) for M units in ascending order."),
 				 errhint("A trajectory_panel looks like {n=2;1,2006,0,1;1,2007,3,1}.")));
 	trajectory_raise(st, "trajectory_panel input");
 	d = FlatOf(p);
@@ -364,7 +467,7 @@ trajectory_panel_recv(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary trajectory_panel"),
-				 errdetail("Expected version 1, the observation count and exactly that many observations in canonical order.")));
+				 errdetail("Expected version 1 or 2, the observation count and exactly that many observations in canonical order (version 2: then the covariate records).")));
 	trajectory_raise(st, "trajectory_panel receive");
 	d = FlatOf(p);
 	scomm_traj_panel_free(p);

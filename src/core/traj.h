@@ -12,6 +12,12 @@
  *            y <= lower contributes Phi((lower - b)/sigma), y >= upper
  *            1 - Phi((upper - b)/sigma) (trajeR's CNORM; bounds default to
  *            min(y) - 1 and max(y) + 1 as trajeR's do)
+ *   nbinom   y ~ NegBin with mean mu = exposure * exp(b_k(t)) and variance
+ *            mu + alpha_k mu^2 (one dispersion alpha_k per group)
+ *   zinb     y = 0 with probability p_k, else nbinom
+ *
+ * Group membership: shares, or with covariates per unit (risk factors) a
+ * multinomial logit of the group on them, group 1 the reference.
  *
  * The fit is EM from many seeded random starts, with a Newton polish on the
  * full log-likelihood; the best start wins.  Groups are numbered by share,
@@ -30,8 +36,19 @@
 #define SCOMM_TRAJ_MAX_STARTS 100000
 #define SCOMM_TRAJ_MAX_CURVE_POINTS 1000
 #define SCOMM_TRAJ_MAX_COUNT 1e15	/* largest count the count families take */
-#define SCOMM_TRAJ_PANEL_VERSION 1
-#define SCOMM_TRAJ_MODEL_VERSION 1
+#define SCOMM_TRAJ_MAX_EXTRA 2		/* zinb: zero probability and dispersion */
+#define SCOMM_TRAJ_MAX_TERMS (SCOMM_TRAJ_MAX_DEGREE + 1 + SCOMM_TRAJ_MAX_EXTRA)
+#define SCOMM_TRAJ_MAX_COVARIATES 20	/* risk factors of membership per unit */
+#define SCOMM_TRAJ_MAX_COVARIATE 1e15	/* largest |covariate| */
+/*
+ * Stored formats: version 1 (scomm 1.0) has no covariates and the families
+ * poisson, zip and cnorm; version 2 adds covariates (panel), the families
+ * nbinom and zinb and the membership coefficients (model).  Encoders write
+ * version 1 whenever the value has nothing of version 2, so such values are
+ * byte-identical to what 1.0 wrote; decoders read both.
+ */
+#define SCOMM_TRAJ_PANEL_VERSION 2
+#define SCOMM_TRAJ_MODEL_VERSION 2
 
 /* defaults of the SQL layer */
 #define SCOMM_TRAJ_DEFAULT_DEGREE 2
@@ -46,10 +63,13 @@ typedef enum scomm_traj_family
 {
 	SCOMM_TRAJ_POISSON = 0,
 	SCOMM_TRAJ_ZIP = 1,
-	SCOMM_TRAJ_CNORM = 2
+	SCOMM_TRAJ_CNORM = 2,
+	SCOMM_TRAJ_NBINOM = 3,
+	SCOMM_TRAJ_ZINB = 4
 } scomm_traj_family;
 
-#define SCOMM_TRAJ_NFAMILIES 3
+#define SCOMM_TRAJ_NFAMILIES 5
+#define SCOMM_TRAJ_V1_FAMILIES 3	/* the families version 1 formats know */
 
 typedef struct scomm_traj_panel scomm_traj_panel;
 
@@ -71,21 +91,28 @@ typedef struct scomm_traj_options
  * A fitted model.  Parameters live in the scaled time s = (t - tcenter) /
  * tscale (so that powers of s stay near 1); scomm_traj_model_coefficients
  * gives them in powers of t with standard errors.  Parameter vector (the
- * order of vcov): for each group k, beta_k[0..d] and then extra_k (zip: the
- * logit of the zero probability; cnorm: log sigma); then theta_1..theta_{K-1},
- * share_k = exp(theta_k) / sum exp(theta), theta_0 = 0.
+ * order of vcov): for each group k, beta_k[0..d] and then its extra
+ * parameters (zip: the logit of the zero probability; cnorm: log sigma;
+ * nbinom: log alpha; zinb: the logit of the zero probability, then log
+ * alpha); then the membership parameters of groups 2..K against group 1:
+ * without covariates theta_2..theta_K, share_k = exp(theta_k) / sum
+ * exp(theta), theta_1 = 0; with ncov covariates x, for each group k >= 2 its
+ * coefficients gamma_k[0..ncov] (intercept first, raw covariate units),
+ * P(group k | x) = exp(gamma_k'(1, x)) / sum_l exp(gamma_l'(1, x)).
  */
 typedef struct scomm_traj_model
 {
 	scomm_traj_family family;
 	int			ngroups;		/* K */
 	int			degree;			/* d */
-	int			nextra;			/* 1 for zip and cnorm, 0 for poisson */
-	int			npar;			/* K (d + 1 + nextra) + K - 1 */
+	int			nextra;			/* extra parameters per group (0, 1 or 2) */
+	int			ncov;			/* covariates of membership (0: shares) */
+	int			npar;			/* K (d + 1 + nextra) + (K - 1) (ncov + 1) */
 	int			ntimes;			/* curve points */
-	double	   *share;			/* [K] */
+	double	   *share;			/* [K] (with covariates: mean probability) */
 	double	   *beta;			/* [K * (d + 1)] scaled-time coefficients */
-	double	   *extra;			/* [K] (all zero for poisson) */
+	double	   *extra;			/* [K * max(1, nextra)] (zeros for poisson) */
+	double	   *gamma;			/* [(K - 1) * (ncov + 1)], NULL when ncov = 0 */
 	double	   *vcov;			/* [npar * npar], all NaN if singular */
 	double	   *avepp;			/* [K] mean posterior of the units assigned */
 	double	   *occ;			/* [K] odds of correct classification */
@@ -101,6 +128,7 @@ typedef struct scomm_traj_model
 	double		units;
 	double		nobs;
 	double		tol;
+	double		units_left_out; /* panel units without covariates, not fitted */
 	int			iterations;		/* of the best start */
 	int			converged;		/* best start met the tolerance */
 	int			starts;
@@ -110,7 +138,7 @@ typedef struct scomm_traj_model
 	uint64_t	seed;
 } scomm_traj_model;
 
-/* family names: "poisson", "zip", "cnorm" */
+/* family names: "poisson", "zip", "cnorm", "nbinom", "zinb" */
 extern const char *scomm_traj_family_name(scomm_traj_family f);
 extern scomm_status scomm_traj_family_parse(const char *s, size_t len,
 											scomm_traj_family *f);
@@ -133,6 +161,36 @@ extern int	scomm_traj_panel_equal(const scomm_traj_panel *a,
 								   const scomm_traj_panel *b);
 
 /*
+ * Covariates of membership (risk factors): one vector of ncov values per
+ * unit (1..SCOMM_TRAJ_MAX_COVARIATES, the same ncov for every unit of a
+ * panel).  x NULL marks the unit's covariates missing: a fit leaves such
+ * units out (and counts them), as it does units with observations but no
+ * covariates when the panel has covariates.  A unit given two different
+ * vectors is an error (SCOMM_EINVAL with *why "differ"); missing stays
+ * missing.  *why (may be NULL) receives the reason of an EINVAL.
+ */
+extern scomm_status scomm_traj_panel_set_covariates(scomm_traj_panel *p,
+													int64_t unit,
+													const double *x, int ncov,
+													const char **why);
+extern int	scomm_traj_panel_ncov(const scomm_traj_panel *p);
+/* covariate records (in canonical order after a sort): unit, values, missing */
+extern size_t scomm_traj_panel_ncovunits(const scomm_traj_panel *p);
+extern scomm_status scomm_traj_panel_get_covariates(const scomm_traj_panel *p,
+													size_t i, int64_t *unit,
+													const double **x,
+													int *missing);
+/* the unit and reason of the last covariate error (set_covariates, merge) */
+extern scomm_status scomm_traj_panel_last_error(const scomm_traj_panel *p,
+												int64_t *unit,
+												const char **why);
+/* the record of one unit: SCOMM_EINVAL when it has none */
+extern scomm_status scomm_traj_panel_find_covariates(const scomm_traj_panel *p,
+													 int64_t unit,
+													 const double **x,
+													 int *missing);
+
+/*
  * Check that a panel can be fitted with a family: *bad receives the index
  * (in canonical order) of the first offending observation and *why a short
  * reason; SCOMM_EINVAL then.  The panel is sorted in place.
@@ -141,6 +199,8 @@ extern scomm_status scomm_traj_panel_check(scomm_traj_panel *p,
 										   scomm_traj_family family,
 										   size_t *bad, const char **why);
 
+/* the length of the binary encoding (version 1 when there are no covariates) */
+extern size_t scomm_traj_panel_encoded_size(const scomm_traj_panel *p);
 extern scomm_status scomm_traj_panel_to_bytes(const scomm_traj_panel *p,
 											  unsigned char **out, size_t *len);
 extern scomm_status scomm_traj_panel_from_bytes(const unsigned char *buf,
@@ -163,13 +223,22 @@ extern int	scomm_traj_model_nterms(const scomm_traj_model *m);
 extern const char *scomm_traj_term_name(const scomm_traj_model *m, int term);
 
 /*
- * Coefficients of group (0-based) in powers of raw t, then sigma (cnorm) or
- * the zero probability (zip), with standard errors (NaN when the information
- * matrix is singular): est[nterms], se[nterms].
+ * Coefficients of group (0-based) in powers of raw t, then sigma (cnorm),
+ * the zero probability (zip, zinb) and the dispersion alpha (nbinom, zinb),
+ * with standard errors (NaN when the information matrix is singular):
+ * est[nterms], se[nterms].
  */
 extern scomm_status scomm_traj_model_coefficients(const scomm_traj_model *m,
 												  int group, double *est,
 												  double *se);
+
+/*
+ * Membership coefficients of group (0-based, 1..K-1; group 0 is the
+ * reference) in raw covariate units: est[ncov + 1], se[ncov + 1], the
+ * intercept first (without covariates: log(share_k / share_1)).
+ */
+extern scomm_status scomm_traj_model_risk(const scomm_traj_model *m, int group,
+										  double *est, double *se);
 
 /* expected y per unit of exposure of group (0-based) at time t */
 extern scomm_status scomm_traj_model_expected(const scomm_traj_model *m,
@@ -179,13 +248,16 @@ extern scomm_status scomm_traj_model_expected(const scomm_traj_model *m,
 /*
  * Posterior membership of every unit of panel p (sorted in place): arrays of
  * *nunits units (ascending), 1-based modal groups and their posteriors, from
- * scomm_core_alloc.  post_all, when not NULL, receives [nunits * K].
+ * scomm_core_alloc.  post_all, when not NULL, receives [nunits * K].  Under
+ * a model with covariates the prior of a unit is its multinomial-logit
+ * probability: the panel needs the model's number of covariates, and units
+ * without covariates are left out (*left_out, when not NULL, counts them).
  */
 extern scomm_status scomm_traj_membership(const scomm_traj_model *m,
 										  scomm_traj_panel *p,
 										  size_t *nunits, int64_t **units,
 										  int **group, double **posterior,
-										  double **post_all);
+										  double **post_all, size_t *left_out);
 
 /* model encodings */
 extern scomm_status scomm_traj_model_to_bytes(const scomm_traj_model *m,

@@ -39,6 +39,16 @@ scomm_traj_data_free(TrajData *d)
 	scomm_core_free(d->upos);
 	scomm_core_free(d->cell_tj);
 	scomm_core_free(d->cell_e);
+	scomm_core_free(d->yval);
+	scomm_core_free(d->ycell);
+	scomm_core_free(d->nbscratch);
+	scomm_core_free(d->nbL);
+	scomm_core_free(d->nbkey);
+	scomm_core_free(d->nbage);
+	scomm_core_free(d->nbderiv);
+	scomm_core_free(d->ux);
+	scomm_core_free(d->xcenter);
+	scomm_core_free(d->xscale);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -221,6 +231,51 @@ ZeroCells(TrajData *d)
 	return SCOMM_OK;
 }
 
+/* nbinom, zinb: the distinct positive counts and each observation's index */
+static scomm_status
+CountCells(TrajData *d)
+{
+	size_t		o,
+				n = 0;
+
+	d->yval = scomm_core_alloc((d->nobs + 1) * sizeof(double));
+	d->ycell = scomm_core_alloc((d->nobs + 1) * sizeof(int));
+	if (!d->yval || !d->ycell)
+		return SCOMM_ENOMEM;
+	for (o = 0; o < d->nobs; o++)
+		if (d->y[o] > 0)
+			d->yval[n++] = d->y[o];
+	qsort(d->yval, n, sizeof(double), DoubleCmp);
+	d->ny = 0;
+	for (o = 0; o < n; o++)
+		if (d->ny == 0 || d->yval[o] != d->yval[d->ny - 1])
+			d->yval[d->ny++] = d->yval[o];
+	if (d->ny > (size_t) INT32_MAX)
+		return SCOMM_EINVAL;
+	for (o = 0; o < d->nobs; o++)
+	{
+		size_t		lo = 0,
+					hi = d->ny - 1;
+
+		if (!(d->y[o] > 0))
+		{
+			d->ycell[o] = -1;
+			continue;
+		}
+		while (lo < hi)
+		{
+			size_t		mid = lo + (hi - lo) / 2;
+
+			if (d->yval[mid] < d->y[o])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		d->ycell[o] = (int) lo;
+	}
+	return scomm_traj_nb_prepare(d);
+}
+
 /* Observation classes, per-unit constants and sums of y x. */
 static scomm_status
 Observations(const scomm_traj_panel *pn, TrajData *d)
@@ -265,6 +320,8 @@ Observations(const scomm_traj_panel *pn, TrajData *d)
 		}
 	if (d->family == SCOMM_TRAJ_ZIP)
 		return ZeroCells(d);
+	if (d->family == SCOMM_TRAJ_NBINOM || d->family == SCOMM_TRAJ_ZINB)
+		return CountCells(d);
 	return SCOMM_OK;
 }
 
@@ -312,7 +369,7 @@ scomm_traj_data_prepare(const scomm_traj_panel *pn, scomm_traj_family family,
 	d->family = family;
 	d->K = K;
 	d->p = degree + 1;
-	d->nextra = family == SCOMM_TRAJ_POISSON ? 0 : 1;
+	d->nextra = scomm_traj_nextra(family);
 	d->q = d->p + d->nextra;
 	d->nobs = pn->n;
 	if ((st = Bounds(pn, d, lower, upper)) != SCOMM_OK ||
@@ -330,7 +387,107 @@ scomm_traj_data_prepare(const scomm_traj_panel *pn, scomm_traj_family family,
 int
 scomm_traj_npar(const TrajData *d)
 {
-	return d->K * d->q + d->K - 1;
+	return d->K * d->q + (d->K - 1) * (d->ncov + 1);
+}
+
+scomm_status
+scomm_traj_panel_with_covariates(const scomm_traj_panel *p,
+								 scomm_traj_panel **out, size_t *left)
+{
+	scomm_traj_panel *c = NULL;
+	scomm_status st;
+	size_t		i = 0,
+				j;
+
+	*out = NULL;
+	*left = 0;
+	if (p == NULL || !p->sorted)
+		return SCOMM_EINVAL;
+	if ((st = scomm_traj_panel_create(&c)) != SCOMM_OK)
+		return st;
+	while (i < p->n)
+	{
+		const double *x = NULL;
+		int			missing = 1;
+
+		for (j = i; j < p->n && p->unit[j] == p->unit[i]; j++)
+			;
+		if (scomm_traj_panel_find_covariates(p, p->unit[i], &x, &missing) == SCOMM_OK &&
+			!missing && x != NULL)
+		{
+			if ((st = scomm_traj_panel_reserve(c, c->n + (j - i))) != SCOMM_OK)
+			{
+				scomm_traj_panel_free(c);
+				return st;
+			}
+			memcpy(c->unit + c->n, p->unit + i, (j - i) * sizeof(int64_t));
+			memcpy(c->t + c->n, p->t + i, (j - i) * sizeof(double));
+			memcpy(c->y + c->n, p->y + i, (j - i) * sizeof(double));
+			memcpy(c->e + c->n, p->e + i, (j - i) * sizeof(double));
+			c->n += j - i;
+		}
+		else
+			(*left)++;
+		i = j;
+	}
+	c->sorted = 1;
+	*out = c;
+	return SCOMM_OK;
+}
+
+scomm_status
+scomm_traj_data_covariates(TrajData *d, const scomm_traj_panel *cov, int ncov,
+						   const double *center, const double *scale)
+{
+	size_t		i;
+	int			c;
+
+	if (ncov < 1 || ncov > SCOMM_TRAJ_MAX_COVARIATES || cov == NULL ||
+		cov->ncov != ncov)
+		return SCOMM_EINVAL;
+	d->ncov = ncov;
+	d->ux = scomm_core_alloc(d->nunits * ncov * sizeof(double));
+	d->xcenter = scomm_core_alloc(ncov * sizeof(double));
+	d->xscale = scomm_core_alloc(ncov * sizeof(double));
+	if (!d->ux || !d->xcenter || !d->xscale)
+		return SCOMM_ENOMEM;
+	for (i = 0; i < d->nunits; i++)
+	{
+		const double *x = NULL;
+		int			missing = 1;
+
+		if (scomm_traj_panel_find_covariates(cov, d->unit_id[i], &x, &missing) != SCOMM_OK ||
+			missing || x == NULL)
+			return SCOMM_EINVAL;
+		memcpy(d->ux + i * ncov, x, ncov * sizeof(double));
+	}
+	for (c = 0; c < ncov; c++)
+	{
+		double		m = 0.0,
+					v = 0.0;
+
+		if (center != NULL)
+		{
+			d->xcenter[c] = center[c];
+			d->xscale[c] = scale[c];
+		}
+		else
+		{
+			for (i = 0; i < d->nunits; i++)
+				m += d->ux[i * ncov + c];
+			m /= d->nunits;
+			for (i = 0; i < d->nunits; i++)
+				v += (d->ux[i * ncov + c] - m) * (d->ux[i * ncov + c] - m);
+			v = sqrt(v / d->nunits);
+			if (!(v > 1e-12 * fmax(1.0, fabs(m))) || !isfinite(v))
+				return SCOMM_EINVAL;	/* constant over the units */
+			d->xcenter[c] = m;
+			d->xscale[c] = v;
+		}
+		for (i = 0; i < d->nunits; i++)
+			d->ux[i * ncov + c] = (d->ux[i * ncov + c] - d->xcenter[c]) / d->xscale[c];
+	}
+	return SCOMM_OK;
 }
 
 void
@@ -349,6 +506,10 @@ scomm_traj_work_free(TrajWork *w)
 	scomm_core_free(w->step);
 	scomm_core_free(w->trial);
 	scomm_core_free(w->ug);
+	scomm_core_free(w->gamma);
+	scomm_core_free(w->gamma_keep);
+	scomm_core_free(w->lpri);
+	scomm_mlogit_work_free(w->mw);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -366,7 +527,7 @@ scomm_traj_work_alloc(const TrajData *d, TrajWork *w)
 	w->post = scomm_core_alloc(d->nunits * K * sizeof(double));
 	w->lf = scomm_core_alloc(d->nunits * K * sizeof(double));
 	w->tab = scomm_core_alloc(K * d->ntimes * 3 * sizeof(double));
-	w->ck = scomm_core_alloc((K * d->ncells + 1) * sizeof(double));
+	w->ck = scomm_core_alloc((K * scomm_traj_ncache(d) + 1) * sizeof(double));
 	w->stat = scomm_core_alloc(K * w->nstat * sizeof(double));
 	w->grad = scomm_core_alloc(np * sizeof(double));
 	w->hess = scomm_core_alloc(np * np * sizeof(double));
@@ -379,6 +540,25 @@ scomm_traj_work_alloc(const TrajData *d, TrajWork *w)
 	{
 		scomm_traj_work_free(w);
 		return SCOMM_ENOMEM;
+	}
+	if (d->ncov > 0 && K > 1)
+	{
+		scomm_status st;
+
+		w->ngamma = (int) (K - 1) * (d->ncov + 1);
+		w->gamma = scomm_core_alloc(w->ngamma * sizeof(double));
+		w->gamma_keep = scomm_core_alloc(w->ngamma * sizeof(double));
+		w->lpri = scomm_core_alloc(d->nunits * K * sizeof(double));
+		if (!w->gamma || !w->gamma_keep || !w->lpri)
+		{
+			scomm_traj_work_free(w);
+			return SCOMM_ENOMEM;
+		}
+		if ((st = scomm_mlogit_work_create((int) K, d->ncov, &w->mw)) != SCOMM_OK)
+		{
+			scomm_traj_work_free(w);
+			return st;
+		}
 	}
 	return SCOMM_OK;
 }

@@ -3,10 +3,14 @@
  *
  * E-step: per group the per-time tables, then for every unit the log of
  * share_k f_k(unit) and the posteriors by log-sum-exp (no unit underflows).
- * M-step: shares are the mean posteriors; each group's parameters maximise
- * the posterior-weighted log-likelihood of its statistics by damped Newton
- * with a line search (exact for the count families' concave objective, a
- * generalised EM step otherwise: the objective never decreases).
+ * With covariates of membership the unit's prior P(k | x) of the
+ * multinomial logit (mlogit.c) takes the place of share_k.
+ * M-step: shares are the mean posteriors (with covariates the multinomial
+ * logit is fitted to the posteriors, mlogit.c); each group's parameters
+ * maximise the posterior-weighted log-likelihood of its statistics by damped
+ * Newton with a line search (exact for the count families' concave
+ * objective, a generalised EM step otherwise: the objective never
+ * decreases).
  */
 #include <math.h>
 #include <string.h>
@@ -15,6 +19,8 @@
 
 #define COLLAPSED_UNITS 1e-6	/* a group with less total weight has collapsed */
 #define MAX_DAMPING 30
+#define MLOGIT_ITER 50			/* Newton iterations of the membership logit per M-step */
+#define MLOGIT_TOL 1e-11		/* its tolerance (half the Newton decrement) */
 
 /*
  * Solve A x = b for a symmetric positive definite n x n A (row-major,
@@ -101,11 +107,11 @@ scomm_traj_ascent_step(const double *h, const double *g, int q, double *step,
 static int
 GroupNewton(const TrajData *d, const double *stat, double *par, int maxit)
 {
-	double		g[SCOMM_TRAJ_MAX_DEGREE + 2];
-	double		h[(SCOMM_TRAJ_MAX_DEGREE + 2) * (SCOMM_TRAJ_MAX_DEGREE + 2)];
-	double		scratch[(SCOMM_TRAJ_MAX_DEGREE + 2) * (SCOMM_TRAJ_MAX_DEGREE + 2)];
-	double		step[SCOMM_TRAJ_MAX_DEGREE + 2];
-	double		trial[SCOMM_TRAJ_MAX_DEGREE + 2];
+	double		g[TRAJ_MAX_Q];
+	double		h[TRAJ_MAX_Q * TRAJ_MAX_Q];
+	double		scratch[TRAJ_MAX_Q * TRAJ_MAX_Q];
+	double		step[TRAJ_MAX_Q];
+	double		trial[TRAJ_MAX_Q];
 	double		q0 = scomm_traj_group_q(d, stat, par);
 	int			q = d->q,
 				it,
@@ -155,32 +161,52 @@ int
 scomm_traj_estep(const TrajData *d, TrajWork *w)
 {
 	size_t		i,
-				J = d->ntimes;
+				J = d->ntimes,
+				nc = scomm_traj_ncache(d);
 	int			k,
 				K = d->K;
 	double		ll = 0.0;
 
 	for (k = 0; k < K; k++)
 	{
-		if (!(w->share[k] > 0))
-			return 0;
-		w->logshare[k] = log(w->share[k]);
+		if (w->ngamma == 0)
+		{
+			if (!(w->share[k] > 0))
+				return 0;
+			w->logshare[k] = log(w->share[k]);
+		}
 		if (!scomm_traj_group_tables(d, w->par + k * d->q, w->tab + k * J * 3,
-									 w->ck + k * d->ncells))
+									 w->ck + k * nc))
 			return 0;
+	}
+	if (w->ngamma > 0)
+	{
+		/* each unit's prior, and the shares as the mean priors */
+		for (k = 0; k < K; k++)
+			w->share[k] = 0.0;
+		for (i = 0; i < d->nunits; i++)
+		{
+			scomm_mlogit_logprobs(K, d->ncov, w->gamma, d->ux + i * d->ncov, w->lpri + i * K);
+			for (k = 0; k < K; k++)
+				w->share[k] += exp(w->lpri[i * K + k]);
+		}
+		for (k = 0; k < K; k++)
+			if (!((w->share[k] /= d->nunits) > 0))
+				return 0;
 	}
 	for (i = 0; i < d->nunits; i++)
 	{
 		double	   *lf = w->lf + i * K;
 		double	   *post = w->post + i * K;
+		const double *lpri = w->ngamma > 0 ? w->lpri + i * K : w->logshare;
 		double		m = -INFINITY,
 					s = 0.0;
 
 		for (k = 0; k < K; k++)
 		{
-			lf[k] = w->logshare[k] +
+			lf[k] = lpri[k] +
 				scomm_traj_unit_logf(d, i, w->par + k * d->q, w->tab + k * J * 3,
-									 w->ck + k * d->ncells);
+									 w->ck + k * nc);
 			if (lf[k] > m)
 				m = lf[k];
 		}
@@ -238,11 +264,32 @@ scomm_traj_mstep(const TrajData *d, TrajWork *w, int newton_iter)
 			return 0;
 		w->share[k] = s / d->nunits;
 	}
+	if (w->ngamma > 0 &&
+		scomm_mlogit_fit(w->mw, d->nunits, d->ux, w->post, NULL, MLOGIT_ITER, MLOGIT_TOL,
+						 w->gamma, NULL, NULL) != SCOMM_OK)
+		return 0;
 	scomm_traj_group_stats(d, w);
 	for (k = 0; k < K; k++)
 		if (!GroupNewton(d, w->stat + k * w->nstat, w->par + k * d->q, newton_iter))
 			return 0;
 	return 1;
+}
+
+/*
+ * The membership coefficients of a start (covariates of membership): the
+ * logit of the start's shares, no slopes.
+ */
+void
+scomm_traj_init_membership(const TrajData *d, TrajWork *w)
+{
+	int			k,
+				S = d->ncov + 1;
+
+	if (w->ngamma == 0)
+		return;
+	memset(w->gamma, 0, w->ngamma * sizeof(double));
+	for (k = 1; k < d->K; k++)
+		w->gamma[(k - 1) * S] = log(w->share[k] / w->share[0]);
 }
 
 /* Parameters of group k from scratch: moments of its statistics, then Newton. */

@@ -13,6 +13,7 @@
  *   cnorm    mid: -log(2 pi)/2 - s - z^2/2 with z = (y - m)/sigma;
  *            y <= lower: log Phi((lower - m)/sigma);
  *            y >= upper: log Phi((m - upper)/sigma)
+ *   nbinom, zinb: traj_nbinom.c
  * The M-step objective of group k is the posterior-weighted sum of these,
  * which depends on the data only through per-time sums (and, for zip zeros,
  * per (time, exposure) cell sums): those are the statistics below.
@@ -79,6 +80,30 @@ Dot(const double *a, const double *b, int n)
 	return s;
 }
 
+/* extra parameters per group of a family */
+int
+scomm_traj_nextra(scomm_traj_family f)
+{
+	switch (f)
+	{
+		case SCOMM_TRAJ_POISSON:
+			return 0;
+		case SCOMM_TRAJ_ZIP:
+		case SCOMM_TRAJ_CNORM:
+		case SCOMM_TRAJ_NBINOM:
+			return 1;
+		case SCOMM_TRAJ_ZINB:
+			return 2;
+	}
+	return 0;
+}
+
+static int
+IsNb(const TrajData *d)
+{
+	return d->family == SCOMM_TRAJ_NBINOM || d->family == SCOMM_TRAJ_ZINB;
+}
+
 size_t
 scomm_traj_nstat(const TrajData *d)
 {
@@ -90,7 +115,21 @@ scomm_traj_nstat(const TrajData *d)
 			return 2 * d->ntimes + 1 + d->ncells;
 		case SCOMM_TRAJ_CNORM:
 			return 5 * d->ntimes;
+		case SCOMM_TRAJ_NBINOM:
+		case SCOMM_TRAJ_ZINB:
+			return d->nunits;	/* the units' weights */
 	}
+	return 0;
+}
+
+/* per-group cache values beside the per-time table (ck) */
+size_t
+scomm_traj_ncache(const TrajData *d)
+{
+	if (d->family == SCOMM_TRAJ_ZIP)
+		return d->ncells;
+	if (IsNb(d))
+		return 1;				/* the memo slot of the group's parameters */
 	return 0;
 }
 
@@ -105,6 +144,8 @@ scomm_traj_group_tables(const TrajData *d, const double *par, double *tab,
 	size_t		j,
 				c;
 
+	if (IsNb(d))
+		return scomm_traj_nb_tables(d, par, tab, ck);
 	if (d->family == SCOMM_TRAJ_CNORM)
 	{
 		double		sigma = exp(par[d->p]);
@@ -162,6 +203,10 @@ scomm_traj_unit_logf(const TrajData *d, size_t i, const double *par,
 
 	switch (d->family)
 	{
+		case SCOMM_TRAJ_NBINOM:
+		case SCOMM_TRAJ_ZINB:
+			ll = scomm_traj_nb_unit_logf(d, i, par, tab, ck);
+			break;
 		case SCOMM_TRAJ_POISSON:
 			ll = d->ucst[i] + Dot(d->usy + i * d->p, par, d->p);
 			for (o = o0; o < o1; o++)
@@ -208,7 +253,7 @@ scomm_traj_unit_logf(const TrajData *d, size_t i, const double *par,
 /* Gradient g[q] of unit i's log f in a group (tables of that group given). */
 void
 scomm_traj_unit_grad(const TrajData *d, size_t i, const double *par,
-					 const double *tab, double *g)
+					 const double *tab, const double *ck, double *g)
 {
 	size_t		o,
 				o0 = d->ustart[i],
@@ -216,6 +261,11 @@ scomm_traj_unit_grad(const TrajData *d, size_t i, const double *par,
 	int			p = d->p,
 				a;
 
+	if (IsNb(d))
+	{
+		scomm_traj_nb_unit_grad(d, i, par, tab, ck, g);
+		return;
+	}
 	memset(g, 0, d->q * sizeof(double));
 	if (d->family != SCOMM_TRAJ_CNORM)
 	{
@@ -297,6 +347,10 @@ scomm_traj_accum_stats(const TrajData *d, size_t i, double w, double *stat)
 
 	switch (d->family)
 	{
+		case SCOMM_TRAJ_NBINOM:
+		case SCOMM_TRAJ_ZINB:
+			stat[i] += w;
+			break;
 		case SCOMM_TRAJ_POISSON:
 			for (o = o0; o < o1; o++)
 			{
@@ -356,6 +410,8 @@ scomm_traj_group_q(const TrajData *d, const double *stat, const double *par)
 	int			p = d->p;
 	double		qv = 0.0;
 
+	if (IsNb(d))
+		return scomm_traj_nb_group_q(d, stat, par);
 	if (d->family == SCOMM_TRAJ_CNORM)
 	{
 		double		s = par[p];
@@ -444,6 +500,8 @@ scomm_traj_group_q_derivs(const TrajData *d, const double *stat,
 				a,
 				b;
 
+	if (IsNb(d))
+		return scomm_traj_nb_group_q_derivs(d, stat, par, g, h);
 	memset(g, 0, q * sizeof(double));
 	memset(h, 0, (size_t) q * q * sizeof(double));
 	if (d->family == SCOMM_TRAJ_CNORM)
@@ -555,6 +613,11 @@ scomm_traj_group_start(const TrajData *d, const double *stat, double *par)
 				s1 = 0,
 				s2 = 0;
 
+	if (IsNb(d))
+	{
+		scomm_traj_nb_group_start(d, stat, par);
+		return;
+	}
 	memset(par, 0, d->q * sizeof(double));
 	if (d->family == SCOMM_TRAJ_CNORM)
 	{

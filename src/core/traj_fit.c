@@ -35,6 +35,8 @@ typedef struct TrajRun
 	size_t	   *order;			/* [2 * nunits] */
 	double	   *best_par;
 	double	   *best_share;
+	double	   *best_gamma;		/* membership coefficients (covariates) */
+	size_t		left_out;		/* units without covariates */
 } TrajRun;
 
 void
@@ -192,6 +194,7 @@ RandomStart(TrajRun *run, gsl_rng *rng)
 	for (k = 0; k < K; k++)
 		if (!scomm_traj_init_group(d, w, k))
 			return 0;
+	scomm_traj_init_membership(d, w);
 	return 1;
 }
 
@@ -205,6 +208,7 @@ RunFree(TrajRun *run)
 	scomm_core_free(run->order);
 	scomm_core_free(run->best_par);
 	scomm_core_free(run->best_share);
+	scomm_core_free(run->best_gamma);
 }
 
 static scomm_status
@@ -216,8 +220,29 @@ RunInit(TrajRun *run, const scomm_traj_panel *sorted,
 
 	memset(run, 0, sizeof(*run));
 	run->o = o;
-	st = scomm_traj_data_prepare(sorted, o->family, o->groups, o->degree,
-								 o->lower, o->upper, 0.0, 0.0, &run->d);
+	if (scomm_traj_panel_ncovunits(sorted) > 0)
+	{
+		/* covariates of membership: the units that have them */
+		scomm_traj_panel *with = NULL;
+
+		if ((st = scomm_traj_panel_with_covariates(sorted, &with, &run->left_out)) != SCOMM_OK)
+			return st;
+		if (scomm_traj_panel_nobs(with) == 0 || scomm_traj_panel_ncov(sorted) == 0)
+		{
+			scomm_traj_panel_free(with);
+			return SCOMM_EEMPTY;
+		}
+		st = scomm_traj_data_prepare(with, o->family, o->groups, o->degree,
+									 o->lower, o->upper, 0.0, 0.0, &run->d);
+		scomm_traj_panel_free(with);
+		if (st == SCOMM_OK)
+			st = scomm_traj_data_covariates(&run->d, sorted, scomm_traj_panel_ncov(sorted),
+											NULL, NULL);
+		run->d.left_out = run->left_out;
+	}
+	else
+		st = scomm_traj_data_prepare(sorted, o->family, o->groups, o->degree,
+									 o->lower, o->upper, 0.0, 0.0, &run->d);
 	if (st != SCOMM_OK)
 		return st;
 	if (run->d.nunits < (size_t) o->groups || run->d.ntimes < (size_t) run->d.p)
@@ -230,8 +255,9 @@ RunInit(TrajRun *run, const scomm_traj_panel *sorted,
 	run->order = scomm_core_alloc(2 * n * sizeof(size_t));
 	run->best_par = scomm_core_alloc((size_t) o->groups * run->d.q * sizeof(double));
 	run->best_share = scomm_core_alloc(o->groups * sizeof(double));
+	run->best_gamma = scomm_core_alloc((run->w.ngamma + 1) * sizeof(double));
 	if (!run->feat || !run->proj || !run->order || !run->best_par ||
-		!run->best_share)
+		!run->best_share || !run->best_gamma)
 		return SCOMM_ENOMEM;
 	Features(run);
 	return SCOMM_OK;
@@ -246,8 +272,8 @@ RunStart(void *ctx, gsl_rng *rng, double best_ll, scomm_start_result *res)
 
 	if (!RandomStart(run, rng))
 		return SCOMM_ENOCONV;
-	st = scomm_traj_run(&run->d, &run->w, run->o->max_iter, run->o->tol,
-						&res->iterations, &res->converged);
+	st = scomm_traj_run(&run->d, &run->w, run->o->max_iter, run->o->tol, best_ll,
+						&res->iterations, &res->converged, &res->stopped_early);
 	res->ll = run->w.ll;
 	return st;
 }
@@ -260,6 +286,8 @@ KeepStart(void *ctx)
 
 	memcpy(run->best_par, run->w.par, (size_t) run->d.K * run->d.q * sizeof(double));
 	memcpy(run->best_share, run->w.share, run->d.K * sizeof(double));
+	if (run->w.ngamma > 0)
+		memcpy(run->best_gamma, run->w.gamma, run->w.ngamma * sizeof(double));
 }
 
 static const scomm_multistart_ops TrajStartOps = {RunStart, KeepStart};
@@ -320,6 +348,8 @@ scomm_traj_fit(const scomm_traj_panel *p, const scomm_traj_options *o,
 	{
 		memcpy(run.w.par, run.best_par, (size_t) run.d.K * run.d.q * sizeof(double));
 		memcpy(run.w.share, run.best_share, run.d.K * sizeof(double));
+		if (run.w.ngamma > 0)
+			memcpy(run.w.gamma, run.best_gamma, run.w.ngamma * sizeof(double));
 		st = scomm_traj_model_build(&run.d, &run.w, out);
 	}
 	if (st == SCOMM_OK)

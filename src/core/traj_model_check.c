@@ -21,9 +21,13 @@ const TrajField scomm_traj_double_fields[] = {
 	{"units", offsetof(scomm_traj_model, units), 0},
 	{"nobs", offsetof(scomm_traj_model, nobs), 0},
 	{"tol", offsetof(scomm_traj_model, tol), 0},
+	{"units_left_out", offsetof(scomm_traj_model, units_left_out), 0},
 };
 const int	scomm_traj_ndouble_fields =
 sizeof(scomm_traj_double_fields) / sizeof(scomm_traj_double_fields[0]);
+/* version 1 has every double field but the last (units_left_out) */
+const int	scomm_traj_ndouble_fields_v1 =
+sizeof(scomm_traj_double_fields) / sizeof(scomm_traj_double_fields[0]) - 1;
 
 const TrajField scomm_traj_int_fields[] = {
 	{"npar", offsetof(scomm_traj_model, npar), 0},
@@ -55,10 +59,24 @@ CheckArrays(const scomm_traj_model *m)
 				np2 = (size_t) m->npar * m->npar;
 	double		s = 0.0;
 
+	for (a = 0; a < scomm_traj_model_nextra_values(m); a++)
+		if (!isfinite(m->extra[a]) || (m->nextra == 0 && m->extra[a] != 0.0))
+			return 0;
+	for (a = 0; a < scomm_traj_model_ngamma(m); a++)
+		if (!isfinite(m->gamma[a]))
+			return 0;
+	/* the negative binomial's log alpha, last extra of a group, in range */
+	if (m->family == SCOMM_TRAJ_NBINOM || m->family == SCOMM_TRAJ_ZINB)
+		for (k = 0; k < K; k++)
+		{
+			double		s = m->extra[k * m->nextra + m->nextra - 1];
+
+			if (!(s >= TRAJ_NB_S_MIN && s <= TRAJ_NB_S_MAX))
+				return 0;
+		}
 	for (k = 0; k < K; k++)
 	{
 		if (!IsProb(m->share[k]) || m->share[k] == 0.0 ||
-			!isfinite(m->extra[k]) || (m->nextra == 0 && m->extra[k] != 0.0) ||
 			!(isnan(m->avepp[k]) || IsProb(m->avepp[k])) ||
 			!(isnan(m->occ[k]) || m->occ[k] >= 0.0) || !IsProb(m->assigned[k]))
 			return 0;
@@ -103,7 +121,9 @@ CheckScalars(const scomm_traj_model *m)
 		return 0;
 	if (!(m->tscale > 0) || m->units < 1 || m->units != floor(m->units) ||
 		m->nobs < m->units || m->nobs != floor(m->nobs) || m->units > 1e15 ||
-		m->nobs > 1e15)
+		m->nobs > 1e15 || m->units_left_out < 0 || m->units_left_out > 1e15 ||
+		m->units_left_out != floor(m->units_left_out) ||
+		(m->ncov == 0 && m->units_left_out != 0))
 		return 0;
 	bic = m->loglik - 0.5 * m->npar * log(m->units);
 	aic = m->loglik - m->npar;
@@ -123,8 +143,10 @@ scomm_traj_model_check(const scomm_traj_model *m)
 	if (m == NULL || (int) m->family < 0 || (int) m->family >= SCOMM_TRAJ_NFAMILIES ||
 		m->ngroups < 1 || m->ngroups > SCOMM_TRAJ_MAX_GROUPS ||
 		m->degree < 0 || m->degree > SCOMM_TRAJ_MAX_DEGREE ||
-		m->nextra != (m->family == SCOMM_TRAJ_POISSON ? 0 : 1) ||
-		m->npar != m->ngroups * (m->degree + 1 + m->nextra) + m->ngroups - 1 ||
+		m->ncov < 0 || m->ncov > SCOMM_TRAJ_MAX_COVARIATES ||
+		m->nextra != scomm_traj_nextra(m->family) ||
+		m->npar != m->ngroups * (m->degree + 1 + m->nextra) +
+		(m->ngroups - 1) * (m->ncov + 1) ||
 		m->ntimes < 1 || m->ntimes > SCOMM_TRAJ_MAX_CURVE_POINTS ||
 		(double) m->ntimes > m->nobs)
 		return SCOMM_ECORRUPT;

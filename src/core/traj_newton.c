@@ -24,6 +24,117 @@
 #define SWITCH_GAIN 1e-2		/* try Newton once an EM step gains less */
 
 /*
+ * The negative binomial families: their group objective costs a pass over
+ * the observations per evaluation, so an M-step takes NB_EM_NEWTON_ITER
+ * Newton iterations per group (a generalised EM step), Newton on the full
+ * likelihood is tried as soon as an EM step gains less than NB_SWITCH_GAIN
+ * (1 + 1e-4 |LL|), and a start is abandoned once it cannot reach the best
+ * log-likelihood of the earlier starts: when even NB_HOPELESS times its last
+ * gain per iteration over the iterations it has left would not close the
+ * gap.  (Starts that drift towards two coinciding groups crawl along a
+ * saddle for thousands of EM iterations to a poor local maximum.)
+ */
+#define NB_EM_NEWTON_ITER 1
+#define NB_SWITCH_GAIN 100.0
+#define NB_HOPELESS 10.0
+
+static int
+IsNb(const TrajData *d)
+{
+	return d->family == SCOMM_TRAJ_NBINOM || d->family == SCOMM_TRAJ_ZINB;
+}
+
+/* The membership part of full_derivs with covariates (see the header). */
+static int
+CovariateDerivs(const TrajData *d, TrajWork *w)
+{
+	int			K = d->K,
+				q = d->q,
+				np = scomm_traj_npar(d),
+				th = K * q,
+				S = d->ncov + 1,
+				R = w->ngamma,
+				nq = K * q,
+				k,
+				l,
+				a,
+				b,
+				c;
+	double	   *G = w->grad,
+			   *H = w->hess,
+			   *s = w->step,
+			   *ug = w->ug,
+			   *HG = scomm_core_alloc((size_t) R * R * sizeof(double));
+	double		prior[SCOMM_TRAJ_MAX_GROUPS],
+				A[SCOMM_TRAJ_MAX_GROUPS * SCOMM_TRAJ_MAX_GROUPS];
+	size_t		i,
+				nc = scomm_traj_ncache(d);
+
+	if (HG == NULL)
+		return 0;
+	for (i = 0; i < d->nunits; i++)
+	{
+		const double *post = w->post + i * K;
+		const double *x = d->ux + i * d->ncov;
+
+		for (k = 0; k < K; k++)
+		{
+			prior[k] = exp(w->lpri[i * K + k]);
+			scomm_traj_unit_grad(d, i, w->par + k * q, w->tab + k * d->ntimes * 3,
+								 w->ck + k * nc, ug + k * q);
+		}
+		for (k = 0; k < K; k++)
+			for (a = 0; a < q; a++)
+				s[k * q + a] = post[k] * ug[k * q + a];
+		/* the membership score (post - prior) (x) x~ */
+		scomm_mlogit_score(K, d->ncov, x, post, prior, s + th);
+		for (c = 0; c < R; c++)
+			G[th + c] += s[th + c];
+		/* group parameters: - s s' + sum_k w_k u_k u_k' */
+		for (a = 0; a < nq; a++)
+			for (b = 0; b < nq; b++)
+				H[a * np + b] -= s[a] * s[b];
+		for (k = 0; k < K; k++)
+		{
+			const double *u = ug + k * q;
+
+			if (post[k] == 0.0)
+				continue;
+			for (a = 0; a < q; a++)
+			{
+				for (b = 0; b < q; b++)
+					H[(k * q + a) * np + k * q + b] += post[k] * u[a] * u[b];
+				/* against gamma_ls: w_k u_a ((l == k) - w_l) x~_s */
+				for (l = 1; l < K; l++)
+				{
+					double		v = post[k] * u[a] * ((l == k ? 1.0 : 0.0) - post[l]);
+					int			t;
+
+					for (t = 0; t < S; t++)
+					{
+						double		e = v * (t == 0 ? 1.0 : x[t - 1]);
+
+						H[(k * q + a) * np + th + (l - 1) * S + t] += e;
+						H[(th + (l - 1) * S + t) * np + k * q + a] += e;
+					}
+				}
+			}
+		}
+		/* gamma block: (diag w - w w') - (diag p - p p') */
+		for (k = 0; k < K; k++)
+			for (l = 0; l < K; l++)
+				A[k * K + l] = (k == l ? post[k] - prior[k] : 0.0) -
+					post[k] * post[l] + prior[k] * prior[l];
+		scomm_mlogit_kron_add(K, d->ncov, x, A, 1.0, HG);
+	}
+	for (a = 0; a < R; a++)
+		for (b = 0; b < R; b++)
+			H[(th + a) * np + th + b] += HG[a * R + b];
+	scomm_core_free(HG);
+	return 1;
+}
+
+/*
  * Gradient w->grad and Hessian w->hess of the log-likelihood at the state of
  * the last E-step.  0 when a derivative is not finite.
  */
@@ -38,8 +149,8 @@ scomm_traj_full_derivs(const TrajData *d, TrajWork *w)
 				l,
 				a,
 				b;
-	double		g[SCOMM_TRAJ_MAX_DEGREE + 2];
-	double		h[(SCOMM_TRAJ_MAX_DEGREE + 2) * (SCOMM_TRAJ_MAX_DEGREE + 2)];
+	double		g[TRAJ_MAX_Q];
+	double		h[TRAJ_MAX_Q * TRAJ_MAX_Q];
 	double	   *G = w->grad,
 			   *H = w->hess,
 			   *s = w->step,	/* scratch: the unit's score */
@@ -61,17 +172,19 @@ scomm_traj_full_derivs(const TrajData *d, TrajWork *w)
 				H[(k * q + a) * np + k * q + b] = h[a * q + b];
 		}
 	}
-	for (l = 1; l < K; l++)
+	if (w->ngamma > 0 && !CovariateDerivs(d, w))
+		return 0;
+	for (l = 1; l < K && w->ngamma == 0; l++)
 		for (a = 1; a < K; a++)
 			H[(th + l - 1) * np + th + a - 1] -=
 				N * ((l == a ? w->share[l] : 0.0) - w->share[l] * w->share[a]);
-	for (i = 0; i < d->nunits; i++)
+	for (i = 0; i < d->nunits && w->ngamma == 0; i++)
 	{
 		const double *post = w->post + i * K;
 
 		for (k = 0; k < K; k++)
 			scomm_traj_unit_grad(d, i, w->par + k * q, w->tab + k * d->ntimes * 3,
-								 ug + k * q);
+								 w->ck + k * scomm_traj_ncache(d), ug + k * q);
 		for (k = 0; k < K; k++)
 			for (a = 0; a < q; a++)
 				s[k * q + a] = post[k] * ug[k * q + a];
@@ -128,7 +241,10 @@ scomm_traj_full_derivs(const TrajData *d, TrajWork *w)
 	return 1;
 }
 
-/* Save (dir = 0) or restore (dir = 1) parameters and shares in w->trial. */
+/*
+ * Save (dir = 0) or restore (dir = 1) parameters and shares in w->trial
+ * (and the membership coefficients in w->gamma_keep).
+ */
 static void
 Keep(const TrajData *d, TrajWork *w, int dir)
 {
@@ -138,11 +254,15 @@ Keep(const TrajData *d, TrajWork *w, int dir)
 	{
 		memcpy(w->trial, w->par, n * sizeof(double));
 		memcpy(w->trial + n, w->share, d->K * sizeof(double));
+		if (w->ngamma > 0)
+			memcpy(w->gamma_keep, w->gamma, w->ngamma * sizeof(double));
 	}
 	else
 	{
 		memcpy(w->par, w->trial, n * sizeof(double));
 		memcpy(w->share, w->trial + n, d->K * sizeof(double));
+		if (w->ngamma > 0)
+			memcpy(w->gamma, w->gamma_keep, w->ngamma * sizeof(double));
 	}
 }
 
@@ -160,6 +280,13 @@ Move(const TrajData *d, TrajWork *w, const double *step, double alpha)
 
 	for (k = 0; k < (int) n; k++)
 		w->par[k] = w->trial[k] + alpha * step[k];
+	if (w->ngamma > 0)
+	{
+		/* the E-step computes the priors and shares from gamma */
+		for (k = 0; k < w->ngamma; k++)
+			w->gamma[k] = w->gamma_keep[k] + alpha * step[n + k];
+		return;
+	}
 	for (k = 0; k < K; k++)
 	{
 		th[k] = log(w->trial[n + k] / w->trial[n]);
@@ -197,9 +324,22 @@ NewtonStep(const TrajData *d, TrajWork *w, double tol, double *scratch)
 	for (a = 0; a < np * np; a++)
 		scratch[a] = -scratch[a];
 	if (!scomm_traj_chol_solve(scratch, np, w->grad, dir))
-		return 0;
-	for (a = 0; a < np; a++)
-		pred += 0.5 * w->grad[a] * dir[a];
+	{
+		/*
+		 * -H is not positive definite (a saddle or a ridge): the negative
+		 * binomial families take a damped step, (-H + lambda I) dir = g with
+		 * lambda just large enough, where EM would crawl; a damped step
+		 * never proves convergence
+		 */
+		if (!IsNb(d) || !scomm_traj_ascent_step(w->hess, w->grad, np, dir, scratch))
+			return 0;
+		pred = INFINITY;
+	}
+	else
+	{
+		for (a = 0; a < np; a++)
+			pred += 0.5 * w->grad[a] * dir[a];
+	}
 	if (pred <= tol)
 		return 2;
 	Keep(d, w, 0);
@@ -214,26 +354,41 @@ NewtonStep(const TrajData *d, TrajWork *w, double tol, double *scratch)
 	return 0;
 }
 
+/* a negative binomial start that cannot reach best_ll (see NB_HOPELESS) */
+static int
+Hopeless(const TrajData *d, double ll, double gain, double best_ll, int left)
+{
+	return IsNb(d) && isfinite(best_ll) &&
+		ll < best_ll - SCOMM_TRAJ_TIE_TOL * fmax(1.0, fabs(best_ll)) &&
+		NB_HOPELESS * fmax(gain, 0.0) * left < best_ll - ll;
+}
+
 /*
  * Run from the current shares and parameters: EM until a step gains less
  * than SWITCH_GAIN, then Newton steps (EM where Newton cannot go), until the
  * gain (Newton: predicted; EM: realised, floored at 1e-13 |LL|) is at most
  * tol or max_iter iterations.  SCOMM_ENOCONV when the start collapsed.
+ * best_ll: the best log-likelihood of earlier starts (-inf: none); the
+ * negative binomial families abandon a start that cannot reach it
+ * (*stopped = 1, not converged).
  */
 scomm_status
 scomm_traj_run(const TrajData *d, TrajWork *w, int max_iter, double tol,
-			   int *iterations, int *converged)
+			   double best_ll, int *iterations, int *converged, int *stopped)
 {
 	int			np = scomm_traj_npar(d);
 	double		gain = INFINITY;
 	double	   *scratch;
 	int			it = 0,
 				wait = 0,		/* EM steps before Newton is tried again */
-				backoff = 1;
+				backoff = 1,
+				em_newton = IsNb(d) ? NB_EM_NEWTON_ITER : EM_NEWTON_ITER;
+	double		switch_gain = IsNb(d) ? NB_SWITCH_GAIN : SWITCH_GAIN;
 	scomm_status st = SCOMM_OK;
 
 	*iterations = 0;
 	*converged = 0;
+	*stopped = 0;
 	if (!scomm_traj_estep(d, w))
 		return SCOMM_ENOCONV;
 	scratch = scomm_core_alloc(((size_t) np * np + np) * sizeof(double));
@@ -250,7 +405,7 @@ scomm_traj_run(const TrajData *d, TrajWork *w, int max_iter, double tol,
 		}
 		if (wait > 0)
 			wait--;
-		else if (gain <= SWITCH_GAIN * (1.0 + 1e-4 * fabs(ll0)))
+		else if (gain <= switch_gain * (1.0 + 1e-4 * fabs(ll0)))
 		{
 			int			r = NewtonStep(d, w, tol, scratch);
 
@@ -263,19 +418,29 @@ scomm_traj_run(const TrajData *d, TrajWork *w, int max_iter, double tol,
 			{
 				it++;
 				gain = w->ll - ll0;
+				if (Hopeless(d, w->ll, gain, best_ll, max_iter - it))
+				{
+					*stopped = 1;
+					break;
+				}
 				continue;
 			}
 			/* not yet in a concave region: a few EM steps first */
 			wait = backoff;
 			backoff = backoff < 16 ? 2 * backoff : 16;
 		}
-		if (!scomm_traj_mstep(d, w, EM_NEWTON_ITER) || !scomm_traj_estep(d, w))
+		if (!scomm_traj_mstep(d, w, em_newton) || !scomm_traj_estep(d, w))
 		{
 			st = SCOMM_ENOCONV;
 			break;
 		}
 		it++;
 		gain = w->ll - ll0;
+		if (Hopeless(d, w->ll, gain, best_ll, max_iter - it))
+		{
+			*stopped = 1;
+			break;
+		}
 		if (gain <= fmax(tol, 1e-13 * fabs(w->ll)))
 		{
 			/* EM stalled: converged unless Newton still sees a gain */

@@ -7,6 +7,10 @@
  * observations in any order.  The canonical order sorts by unit, then t, y
  * and exposure (all finite; -0 is stored as 0), which gives every panel
  * exactly one encoding of each kind.
+ *
+ * Covariates of membership are kept once per unit (a record: the unit, its
+ * values or "missing"), found through a hash of the units, so that every
+ * row of a unit can be checked against the first as it arrives.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -14,7 +18,8 @@
 
 #include "traj_int.h"
 
-static const char *const family_names[SCOMM_TRAJ_NFAMILIES] = {"poisson", "zip", "cnorm"};
+static const char *const family_names[SCOMM_TRAJ_NFAMILIES] =
+{"poisson", "zip", "cnorm", "nbinom", "zinb"};
 
 const char *
 scomm_traj_family_name(scomm_traj_family f)
@@ -53,6 +58,7 @@ scomm_traj_panel_create(scomm_traj_panel **out)
 	if (p == NULL)
 		return SCOMM_ENOMEM;
 	p->sorted = 1;
+	p->csorted = 1;
 	*out = p;
 	return SCOMM_OK;
 }
@@ -66,6 +72,10 @@ scomm_traj_panel_free(scomm_traj_panel *p)
 	scomm_core_free(p->t);
 	scomm_core_free(p->y);
 	scomm_core_free(p->e);
+	scomm_core_free(p->cu);
+	scomm_core_free(p->cmiss);
+	scomm_core_free(p->cx);
+	scomm_core_free(p->hash);
 	scomm_core_free(p);
 }
 
@@ -164,15 +174,336 @@ scomm_traj_panel_add(scomm_traj_panel *p, int64_t unit, double t, double y,
 	return SCOMM_OK;
 }
 
+/* ---- covariate records ---- */
+
+static size_t
+HashOf(int64_t u)
+{
+	uint64_t	x = (uint64_t) u * UINT64_C(0x9E3779B97F4A7C15);
+
+	return (size_t) (x ^ (x >> 29));
+}
+
+/* Grow the record arrays to hold at least n records. */
+scomm_status
+scomm_traj_panel_reserve_records(scomm_traj_panel *p, size_t n)
+{
+	size_t		cap = p->ccap ? p->ccap : 16;
+	int64_t    *u;
+	unsigned char *mi;
+	double	   *x = NULL;
+
+	if (n <= p->ccap)
+		return SCOMM_OK;
+	while (cap < n)
+	{
+		if (cap > SIZE_MAX / 4 / (sizeof(double) * (SCOMM_TRAJ_MAX_COVARIATES + 1)))
+			return SCOMM_ENOMEM;
+		cap *= 2;
+	}
+	u = scomm_core_alloc(cap * sizeof(int64_t));
+	mi = scomm_core_alloc(cap);
+	if (p->ncov > 0)
+		x = scomm_core_alloc(cap * p->ncov * sizeof(double));
+	if (!u || !mi || (p->ncov > 0 && !x))
+	{
+		scomm_core_free(u);
+		scomm_core_free(mi);
+		scomm_core_free(x);
+		return SCOMM_ENOMEM;
+	}
+	if (p->nc > 0)
+	{
+		memcpy(u, p->cu, p->nc * sizeof(int64_t));
+		memcpy(mi, p->cmiss, p->nc);
+		if (p->ncov > 0)
+			memcpy(x, p->cx, p->nc * p->ncov * sizeof(double));
+	}
+	scomm_core_free(p->cu);
+	scomm_core_free(p->cmiss);
+	scomm_core_free(p->cx);
+	p->cu = u;
+	p->cmiss = mi;
+	p->cx = x;
+	p->ccap = cap;
+	return SCOMM_OK;
+}
+
+/* (Re)build the hash of the record units. */
+static scomm_status
+BuildHash(scomm_traj_panel *p)
+{
+	size_t		cap = 16,
+				i;
+
+	while (cap < 2 * p->nc + 2)
+		cap *= 2;
+	scomm_core_free(p->hash);
+	p->hash = scomm_core_alloc(cap * sizeof(size_t));
+	p->hcap = 0;
+	if (p->hash == NULL)
+		return SCOMM_ENOMEM;
+	p->hcap = cap;
+	for (i = 0; i < p->nc; i++)
+	{
+		size_t		h = HashOf(p->cu[i]) & (cap - 1);
+
+		while (p->hash[h] != 0)
+			h = (h + 1) & (cap - 1);
+		p->hash[h] = i + 1;
+	}
+	return SCOMM_OK;
+}
+
+/* Index of the record of unit u, or SIZE_MAX; the hash must be current. */
+static size_t
+FindRecord(const scomm_traj_panel *p, int64_t u)
+{
+	size_t		h;
+
+	if (p->hcap == 0)
+		return SIZE_MAX;
+	for (h = HashOf(u) & (p->hcap - 1); p->hash[h] != 0; h = (h + 1) & (p->hcap - 1))
+		if (p->cu[p->hash[h] - 1] == u)
+			return p->hash[h] - 1;
+	return SIZE_MAX;
+}
+
+/* Append a record (room reserved; values copied when not missing). */
+void
+scomm_traj_panel_push_record(scomm_traj_panel *p, int64_t unit,
+							 const double *x, int missing)
+{
+	int			j;
+
+	if (p->nc > 0 && unit < p->cu[p->nc - 1])
+		p->csorted = 0;
+	p->cu[p->nc] = unit;
+	p->cmiss[p->nc] = missing ? 1 : 0;
+	for (j = 0; j < p->ncov; j++)
+		p->cx[p->nc * p->ncov + j] = missing ? 0.0 : x[j] + 0.0;
+	p->nc++;
+}
+
+static scomm_status
+CovError(scomm_traj_panel *p, int64_t unit, const char *why, const char **out)
+{
+	p->err_unit = unit;
+	p->err_why = why;
+	if (out)
+		*out = why;
+	return SCOMM_EINVAL;
+}
+
+scomm_status
+scomm_traj_panel_set_covariates(scomm_traj_panel *p, int64_t unit,
+								const double *x, int ncov, const char **why)
+{
+	size_t		r;
+	int			j;
+	scomm_status st;
+
+	if (why)
+		*why = NULL;
+	if (p == NULL)
+		return SCOMM_EINVAL;
+	if (x != NULL)
+	{
+		if (ncov < 1 || ncov > SCOMM_TRAJ_MAX_COVARIATES)
+			return CovError(p, unit, "a unit needs 1 to 20 covariates", why);
+		for (j = 0; j < ncov; j++)
+			if (!isfinite(x[j]) || fabs(x[j]) > SCOMM_TRAJ_MAX_COVARIATE)
+				return CovError(p, unit, "covariates must be finite (at most 1e15 in absolute value)", why);
+		if (p->ncov == 0)
+		{
+			/* the first vector fixes the count; earlier records are all missing */
+			double	   *cx = scomm_core_alloc((p->ccap + 1) * ncov * sizeof(double));
+
+			if (cx == NULL)
+				return SCOMM_ENOMEM;
+			scomm_core_free(p->cx);
+			p->cx = cx;
+			p->ncov = ncov;
+		}
+		else if (p->ncov != ncov)
+			return CovError(p, unit, "every unit needs the same number of covariates", why);
+	}
+	if (p->hcap == 0 && (st = BuildHash(p)) != SCOMM_OK)
+		return st;
+	r = FindRecord(p, unit);
+	if (r != SIZE_MAX)
+	{
+		if (p->cmiss[r])
+			return SCOMM_OK;	/* missing stays missing */
+		if (x == NULL)
+		{
+			p->cmiss[r] = 1;
+			memset(p->cx + r * p->ncov, 0, p->ncov * sizeof(double));
+			return SCOMM_OK;
+		}
+		for (j = 0; j < ncov; j++)
+			if (p->cx[r * ncov + j] != x[j] + 0.0)
+				return CovError(p, unit, "the covariates of a unit differ between its rows", why);
+		return SCOMM_OK;
+	}
+	if ((st = scomm_traj_panel_reserve_records(p, p->nc + 1)) != SCOMM_OK)
+		return st;
+	scomm_traj_panel_push_record(p, unit, x, x == NULL);
+	if (2 * p->nc + 2 > p->hcap)
+		return BuildHash(p);
+	{
+		size_t		h = HashOf(unit) & (p->hcap - 1);
+
+		while (p->hash[h] != 0)
+			h = (h + 1) & (p->hcap - 1);
+		p->hash[h] = p->nc;
+	}
+	return SCOMM_OK;
+}
+
+int
+scomm_traj_panel_ncov(const scomm_traj_panel *p)
+{
+	return p ? p->ncov : 0;
+}
+
+size_t
+scomm_traj_panel_ncovunits(const scomm_traj_panel *p)
+{
+	return p ? p->nc : 0;
+}
+
+scomm_status
+scomm_traj_panel_get_covariates(const scomm_traj_panel *p, size_t i,
+								int64_t *unit, const double **x, int *missing)
+{
+	if (p == NULL || i >= p->nc)
+		return SCOMM_EINVAL;
+	if (unit)
+		*unit = p->cu[i];
+	if (x)
+		*x = p->cmiss[i] || p->ncov == 0 ? NULL : p->cx + i * p->ncov;
+	if (missing)
+		*missing = p->cmiss[i];
+	return SCOMM_OK;
+}
+
+scomm_status
+scomm_traj_panel_find_covariates(const scomm_traj_panel *p, int64_t unit,
+								 const double **x, int *missing)
+{
+	size_t		r;
+
+	if (p == NULL)
+		return SCOMM_EINVAL;
+	if (p->hcap == 0 && p->nc > 0 && BuildHash((scomm_traj_panel *) p) != SCOMM_OK)
+		return SCOMM_ENOMEM;
+	r = FindRecord(p, unit);
+	if (r == SIZE_MAX)
+		return SCOMM_EINVAL;
+	return scomm_traj_panel_get_covariates(p, r, NULL, x, missing);
+}
+
+/* the unit and reason of the last covariate error of p (set_covariates, merge) */
+scomm_status
+scomm_traj_panel_last_error(const scomm_traj_panel *p, int64_t *unit,
+							const char **why)
+{
+	if (p == NULL || p->err_why == NULL)
+		return SCOMM_EINVAL;
+	if (unit)
+		*unit = p->err_unit;
+	if (why)
+		*why = p->err_why;
+	return SCOMM_OK;
+}
+
+/* Sort the records by unit (stable merge sort of an index). */
+static scomm_status
+SortRecords(scomm_traj_panel *p)
+{
+	size_t	   *idx,
+			   *tmp,
+				width,
+				lo,
+				i;
+	scomm_traj_panel t = {0};
+	scomm_status st;
+
+	if (p->csorted || p->nc == 0)
+	{
+		p->csorted = 1;
+		return SCOMM_OK;
+	}
+	idx = scomm_core_alloc(2 * p->nc * sizeof(size_t));
+	if (idx == NULL)
+		return SCOMM_ENOMEM;
+	tmp = idx + p->nc;
+	for (i = 0; i < p->nc; i++)
+		idx[i] = i;
+	for (width = 1; width < p->nc; width *= 2)
+	{
+		for (lo = 0; lo < p->nc; lo += 2 * width)
+		{
+			size_t		mid = lo + width < p->nc ? lo + width : p->nc;
+			size_t		hi = lo + 2 * width < p->nc ? lo + 2 * width : p->nc;
+			size_t		a = lo,
+						b = mid,
+						k = lo;
+
+			while (a < mid && b < hi)
+				tmp[k++] = p->cu[idx[b]] < p->cu[idx[a]] ? idx[b++] : idx[a++];
+			while (a < mid)
+				tmp[k++] = idx[a++];
+			while (b < hi)
+				tmp[k++] = idx[b++];
+		}
+		for (i = 0; i < p->nc; i++)
+			idx[i] = tmp[i];
+	}
+	t.ncov = p->ncov;
+	if ((st = scomm_traj_panel_reserve_records(&t, p->nc)) != SCOMM_OK)
+	{
+		scomm_core_free(idx);
+		return st;
+	}
+	for (i = 0; i < p->nc; i++)
+		scomm_traj_panel_push_record(&t, p->cu[idx[i]],
+									 p->ncov ? p->cx + idx[i] * p->ncov : NULL,
+									 p->cmiss[idx[i]]);
+	scomm_core_free(idx);
+	scomm_core_free(p->cu);
+	scomm_core_free(p->cmiss);
+	scomm_core_free(p->cx);
+	scomm_core_free(p->hash);
+	p->cu = t.cu;
+	p->cmiss = t.cmiss;
+	p->cx = t.cx;
+	p->ccap = t.ccap;
+	p->hash = NULL;
+	p->hcap = 0;
+	p->csorted = 1;
+	return SCOMM_OK;
+}
+
 /* Append every observation of src to dst. */
 scomm_status
 scomm_traj_panel_merge(scomm_traj_panel *dst, const scomm_traj_panel *src)
 {
 	scomm_status st;
-	size_t		n0;
+	size_t		n0,
+				r;
 
 	if (dst == NULL || src == NULL || dst == src)
 		return SCOMM_EINVAL;
+	for (r = 0; r < src->nc; r++)
+	{
+		st = scomm_traj_panel_set_covariates(dst, src->cu[r],
+											 src->cmiss[r] ? NULL : src->cx + r * src->ncov,
+											 src->ncov, NULL);
+		if (st != SCOMM_OK)
+			return st;
+	}
 	if (src->n == 0)
 		return SCOMM_OK;
 	if (src->n > SIZE_MAX / 2 - dst->n)
@@ -209,6 +540,7 @@ scomm_traj_panel_copy(const scomm_traj_panel *src, scomm_traj_panel **out)
 		return st;
 	}
 	(*out)->sorted = src->sorted;
+	(*out)->csorted = src->csorted;
 	return SCOMM_OK;
 }
 
@@ -253,6 +585,8 @@ scomm_traj_panel_sort(scomm_traj_panel *p)
 
 	if (p == NULL)
 		return SCOMM_EINVAL;
+	if ((st = SortRecords(p)) != SCOMM_OK)
+		return st;
 	if (p->sorted)
 		return SCOMM_OK;
 	idx = scomm_core_alloc(2 * p->n * sizeof(size_t));
@@ -319,17 +653,22 @@ scomm_traj_panel_equal(const scomm_traj_panel *a, const scomm_traj_panel *b)
 			   *cb = NULL;
 	int			eq = 0;
 
-	if (a == NULL || b == NULL || a->n != b->n)
+	if (a == NULL || b == NULL || a->n != b->n || a->nc != b->nc || a->ncov != b->ncov)
 		return 0;
 	if (scomm_traj_panel_copy(a, &ca) == SCOMM_OK &&
 		scomm_traj_panel_copy(b, &cb) == SCOMM_OK &&
 		scomm_traj_panel_sort(ca) == SCOMM_OK &&
 		scomm_traj_panel_sort(cb) == SCOMM_OK)
-		eq = a->n == 0 ||
-			(memcmp(ca->unit, cb->unit, a->n * sizeof(int64_t)) == 0 &&
-			 memcmp(ca->t, cb->t, a->n * sizeof(double)) == 0 &&
-			 memcmp(ca->y, cb->y, a->n * sizeof(double)) == 0 &&
-			 memcmp(ca->e, cb->e, a->n * sizeof(double)) == 0);
+		eq = (a->n == 0 ||
+			  (memcmp(ca->unit, cb->unit, a->n * sizeof(int64_t)) == 0 &&
+			   memcmp(ca->t, cb->t, a->n * sizeof(double)) == 0 &&
+			   memcmp(ca->y, cb->y, a->n * sizeof(double)) == 0 &&
+			   memcmp(ca->e, cb->e, a->n * sizeof(double)) == 0)) &&
+			(a->nc == 0 ||
+			 (memcmp(ca->cu, cb->cu, a->nc * sizeof(int64_t)) == 0 &&
+			  memcmp(ca->cmiss, cb->cmiss, a->nc) == 0 &&
+			  (a->ncov == 0 ||
+			   memcmp(ca->cx, cb->cx, a->nc * a->ncov * sizeof(double)) == 0)));
 	scomm_traj_panel_free(ca);
 	scomm_traj_panel_free(cb);
 	return eq;

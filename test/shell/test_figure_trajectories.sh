@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # scripts/figure_trajectories draws a 1500x900 PNG from the real data on the server in the PG
 # environment variables (scripts/test sets them to its private cluster), storing one trajectory
-# group per county with property crime data in scomm_data.county_trajectory; loading the data
-# again keeps that table and its foreign key.
+# group per county of the model's panel (property crime with adequate coverage, risk factors
+# known) in scomm_data.county_trajectory; loading the data again keeps that table and its
+# foreign key.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 db=scomm_figure_traj_test
@@ -18,14 +19,19 @@ fail=0
 [ "$sig" = 89504e470d0a1a0a ] || { echo "  not a PNG: $sig"; fail=1; }
 [ "$size" = 1500x900 ] || { echo "  size $size, want 1500x900"; fail=1; }
 [ "$bytes" -gt 50000 ] || { echo "  only $bytes bytes: empty panels?"; fail=1; }
-# every county with a complete property crime year and a population is in exactly one group
+# every county fitted (a property crime year with at least 90% coverage, risk factors known) is
+# in exactly one group, its modal one: group ids 1..K, posteriors in [1/K, 1]
 counts() {
 	psql -X -Atq -c "SELECT (SELECT count(*) FROM scomm_data.county_trajectory) || ' ' ||
-		(SELECT count(DISTINCT fips) FROM (SELECT c.fips FROM scomm_data.crime c JOIN scomm_data.population p USING (fips, year)
-		 WHERE c.offense IN ('burglary', 'larceny', 'motor vehicle theft') AND p.population > 0
-		 GROUP BY c.fips, c.year HAVING count(*) = 3) x) || ' ' ||
+		(SELECT count(DISTINCT fips) FROM (SELECT fips FROM scomm_data.county_crime
+		 WHERE offense IN ('burglary', 'larceny', 'motor vehicle theft')
+		 GROUP BY fips, year HAVING count(*) = 3 AND min(coverage) >= 0.9 AND max(population_covered) > 0) x
+		 WHERE fips IN (SELECT a.fips FROM scomm_data.activation a
+		                JOIN scomm_data.noncitizen n ON n.fips = a.fips AND n.year = 2010
+		                JOIN scomm_data.population p ON p.fips = a.fips AND p.year = 2010 WHERE p.population > 0)) || ' ' ||
 		(SELECT count(*) FROM pg_constraint WHERE conrelid = 'scomm_data.county_trajectory'::regclass AND contype = 'f') || ' ' ||
-		(SELECT count(*) FROM scomm_data.county_trajectory WHERE group_id NOT BETWEEN 1 AND 4 OR NOT posterior BETWEEN 0.25 AND 1)"
+		(SELECT count(*) FROM scomm_data.county_trajectory, scomm_data.county_trajectory_model m, scomm.trajectory_summary(m.model) s
+		 WHERE group_id NOT BETWEEN 1 AND s.groups OR NOT posterior BETWEEN 1.0 / s.groups AND 1)"
 }
 read -r stored want fk bad <<<"$(counts)"
 [ "$stored" = "$want" ] && [ "$stored" -gt 2000 ] || { echo "  county_trajectory has $stored counties, want $want"; fail=1; }

@@ -57,7 +57,8 @@ TestOptions(void)
 	tap_ok(FitWith(p, P, 1, 2, 1, 0, 1e-9, NAN, NAN) == SCOMM_EINVAL &&
 		   FitWith(p, P, 1, 2, 1, 10, -1, NAN, NAN) == SCOMM_EINVAL &&
 		   FitWith(p, P, 1, 2, 1, 10, NAN, NAN, NAN) == SCOMM_EINVAL, "max_iter < 1, negative or NaN tol rejected");
-	tap_ok(FitWith(p, (scomm_traj_family) 3, 1, 2, 1, 10, 1e-9, NAN, NAN) == SCOMM_EINVAL,
+	tap_ok(FitWith(p, (scomm_traj_family) SCOMM_TRAJ_NFAMILIES, 1, 2, 1, 10, 1e-9, NAN, NAN) == SCOMM_EINVAL &&
+		   FitWith(p, (scomm_traj_family) -1, 1, 2, 1, 10, 1e-9, NAN, NAN) == SCOMM_EINVAL,
 		   "unknown family rejected");
 	tap_ok(FitWith(p, C, 1, 2, 1, 100, 1e-9, 3, 3) == SCOMM_EINVAL &&
 		   FitWith(p, C, 1, 2, 1, 100, 1e-9, 4, 3) == SCOMM_EINVAL &&
@@ -127,14 +128,14 @@ TestData(void)
 	scomm_traj_panel_free(p);
 	scomm_traj_panel_create(&p);
 	scomm_traj_panel_add(p, 5, 1, 2, 3);
-	tap_ok(m && scomm_traj_membership(m, p, &n, &u, &g, &post, NULL) == SCOMM_EINVAL &&
+	tap_ok(m && scomm_traj_membership(m, p, &n, &u, &g, &post, NULL, NULL) == SCOMM_EINVAL &&
 		   u == NULL && n == 0, "membership: a panel with exposures rejected for cnorm");
 	scomm_traj_panel_free(p);
 	scomm_traj_panel_create(&p);
-	tap_ok(m && scomm_traj_membership(m, p, &n, &u, &g, &post, NULL) == SCOMM_EEMPTY,
+	tap_ok(m && scomm_traj_membership(m, p, &n, &u, &g, &post, NULL, NULL) == SCOMM_EEMPTY,
 		   "membership of an empty panel: EEMPTY");
 	scomm_traj_panel_add(p, 5, 1e6, 2, 1);
-	tap_ok(m && scomm_traj_membership(m, p, &n, &u, &g, &post, NULL) == SCOMM_OK && n == 1 &&
+	tap_ok(m && scomm_traj_membership(m, p, &n, &u, &g, &post, NULL, NULL) == SCOMM_OK && n == 1 &&
 		   u[0] == 5 && g[0] >= 1 && g[0] <= 2 && post[0] >= 0.5,
 		   "membership of a unit observed at another time (extrapolated; censored at a bound)");
 	scomm_core_free(u);
@@ -228,7 +229,7 @@ TestOutOfMemory(void)
 
 		before = live_allocs;
 		fail_after = n;
-		st = scomm_traj_membership(good, p, &nu, &u, &g, &post, &all);
+		st = scomm_traj_membership(good, p, &nu, &u, &g, &post, &all, NULL);
 		if (st == SCOMM_OK)
 			st = scomm_traj_model_to_text(good, &s, &l);
 		if (st == SCOMM_OK)

@@ -213,6 +213,190 @@ TestPanelBinary(void)
 	scomm_traj_panel_free(p);
 }
 
+/* text of a panel (static buffer) */
+static const char *
+TextOf(const scomm_traj_panel *p)
+{
+	static char buf[4096];
+	char	   *s = NULL;
+	size_t		l;
+
+	buf[0] = '\0';
+	if (scomm_traj_panel_to_text(p, &s, &l) == SCOMM_OK && l < sizeof(buf))
+		memcpy(buf, s, l + 1);
+	scomm_core_free(s);
+	return buf;
+}
+
+/* Covariate records: consistency within a unit, missing, merges, encodings. */
+static void
+TestPanelCovariates(void)
+{
+	static const char *const bad[] = {
+		"{n=1;1,1,1,1;covariates=1;units=0}", "{n=1;1,1,1,1;covariates=1;units=1;1:NaN}",
+		"{n=1;1,1,1,1;covariates=1;units=1;1:-0}", "{n=1;1,1,1,1;covariates=1;units=1;1:1e16}",
+		"{n=1;1,1,1,1;covariates=2;units=1;1:1}", "{n=1;1,1,1,1;covariates=1;units=1;1:1,2}",
+		"{n=1;1,1,1,1;covariates=1;units=2;2:1;1:1}", "{n=1;1,1,1,1;covariates=1;units=2;1:1;1:2}",
+		"{n=1;1,1,1,1;covariates=0;units=1;1:1}", "{n=1;1,1,1,1;covariates=21;units=1;1:NULL}",
+		"{n=1;1,1,1,1;covariates=1;units=1;1:null}", "{n=1;1,1,1,1;covariates=1;units=1;1:}",
+		"{n=1;1,1,1,1;covariates=1;units=9;1:1}", "{n=1;1,1,1,1;covariates=1}",
+		"{n=1;1,1,1,1;covariates=01;units=1;1:1}", "{n=1;1,1,1,1;units=1;covariates=1;1:1}",
+	};
+	scomm_traj_panel *a = NULL,
+			   *b = NULL,
+			   *c = NULL,
+			   *d = NULL;
+	double		x1[2] = {0.5, 3},
+				x2[2] = {0.5, 4},
+				x3[3] = {1, 2, 3},
+				xn[2] = {NAN, 1};
+	const char *why = NULL;
+	const double *xv = NULL;
+	int			missing = -1,
+				rejected = 0;
+	int64_t		u = 0;
+	unsigned char *bytes = NULL;
+	size_t		l = 0,
+				i;
+
+	scomm_traj_panel_create(&a);
+	scomm_traj_panel_add(a, 2, 1, 1, 1);
+	scomm_traj_panel_add(a, 1, 1, 0, 1);
+	scomm_traj_panel_add(a, 1, 2, 3, 1);
+	tap_ok(scomm_traj_panel_to_bytes(a, &bytes, &l) == SCOMM_OK && bytes[0] == 1 &&
+		   l == scomm_traj_panel_encoded_size(a) && l == 9 + 3 * 32,
+		   "a panel without covariates is written in version 1");
+	scomm_core_free(bytes);
+	tap_ok(scomm_traj_panel_set_covariates(a, 2, x1, 2, &why) == SCOMM_OK &&
+		   scomm_traj_panel_set_covariates(a, 2, x1, 2, &why) == SCOMM_OK &&
+		   scomm_traj_panel_set_covariates(a, 1, NULL, 0, &why) == SCOMM_OK &&
+		   scomm_traj_panel_set_covariates(a, 1, x2, 2, &why) == SCOMM_OK &&
+		   scomm_traj_panel_ncov(a) == 2 && scomm_traj_panel_ncovunits(a) == 2,
+		   "covariates: the same vector again, missing stays missing");
+	tap_ok(scomm_traj_panel_set_covariates(a, 2, x2, 2, &why) == SCOMM_EINVAL && why &&
+		   strstr(why, "differ") && scomm_traj_panel_last_error(a, &u, NULL) == SCOMM_OK && u == 2,
+		   "a unit with two different vectors is an error naming the unit");
+	tap_ok(scomm_traj_panel_set_covariates(a, 3, x3, 3, &why) == SCOMM_EINVAL && strstr(why, "same number") &&
+		   scomm_traj_panel_set_covariates(a, 3, xn, 2, &why) == SCOMM_EINVAL && strstr(why, "finite") &&
+		   scomm_traj_panel_set_covariates(a, 3, x3, 0, &why) == SCOMM_EINVAL &&
+		   scomm_traj_panel_set_covariates(a, 3, x3, 21, &why) == SCOMM_EINVAL,
+		   "another count, NaN, 0 or 21 covariates rejected");
+	tap_ok(strcmp(TextOf(a), "{n=3;1,1,0,1;1,2,3,1;2,1,1,1;covariates=2;units=2;1:NULL;2:0.5,3}") == 0,
+		   "text form: records by unit after the observations");
+	tap_ok(scomm_traj_panel_find_covariates(a, 2, &xv, &missing) == SCOMM_OK && missing == 0 &&
+		   xv[1] == 3 && scomm_traj_panel_find_covariates(a, 1, &xv, &missing) == SCOMM_OK &&
+		   missing == 1 && xv == NULL && scomm_traj_panel_find_covariates(a, 5, &xv, &missing) == SCOMM_EINVAL,
+		   "find a unit's record");
+	tap_ok(PanelTextStable("{n=3;1,1,0,1;1,2,3,1;2,1,1,1;covariates=2;units=2;1:NULL;2:0.5,3}") &&
+		   PanelTextStable("{n=1;1,1,1,1;covariates=0;units=1;1:NULL}") &&
+		   PanelTextStable("{n=0;covariates=1;units=1;-5:-1e+15}"),
+		   "text round trips with records (all missing; no observations)");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	{
+		if (!PanelTextOk(bad[i]))
+			rejected++;
+		else
+			printf("# accepted: %s\n", bad[i]);
+	}
+	tap_ok(rejected == (int) (sizeof(bad) / sizeof(bad[0])), "malformed covariate records rejected");
+	/* binary */
+	tap_ok(scomm_traj_panel_to_bytes(a, &bytes, &l) == SCOMM_OK && bytes[0] == 2 &&
+		   l == scomm_traj_panel_encoded_size(a) && l == 9 + 3 * 32 + 4 + 8 + 9 + 9 + 16 &&
+		   scomm_traj_panel_from_bytes(bytes, l, &b) == SCOMM_OK && scomm_traj_panel_equal(a, b),
+		   "binary version 2 round trip and its size");
+	if (bytes)
+	{
+		unsigned char *buf = malloc(l + 1);
+		scomm_traj_panel *q = NULL;
+		int			ok = 1;
+		size_t		rec = 9 + 3 * 32;	/* the covariate count */
+
+		memcpy(buf, bytes, l);
+		ok &= scomm_traj_panel_from_bytes(buf, l - 1, &q) == SCOMM_ECORRUPT;
+		buf[l] = 0;
+		ok &= scomm_traj_panel_from_bytes(buf, l + 1, &q) == SCOMM_ECORRUPT;
+		buf[0] = 1;
+		ok &= scomm_traj_panel_from_bytes(buf, l, &q) == SCOMM_ECORRUPT;
+		buf[0] = 3;
+		ok &= scomm_traj_panel_from_bytes(buf, l, &q) == SCOMM_ECORRUPT;
+		memcpy(buf, bytes, l);
+		buf[rec + 3] = 3;		/* ncov 3: lengths no longer match */
+		ok &= scomm_traj_panel_from_bytes(buf, l, &q) == SCOMM_ECORRUPT;
+		memcpy(buf, bytes, l);
+		buf[rec + 4 + 8 + 8] = 2;	/* missing flag 2 */
+		ok &= scomm_traj_panel_from_bytes(buf, l, &q) == SCOMM_ECORRUPT;
+		memcpy(buf, bytes, l);
+		buf[rec + 4 + 8 + 9 + 7] = 1;	/* second record's unit = first's */
+		ok &= scomm_traj_panel_from_bytes(buf, l, &q) == SCOMM_ECORRUPT;
+		memcpy(buf, bytes, l);
+		memset(buf + rec + 4 + 8 + 9 + 9, 0xff, 8);	/* a NaN covariate */
+		ok &= scomm_traj_panel_from_bytes(buf, l, &q) == SCOMM_ECORRUPT;
+		memcpy(buf, bytes, l);
+		memset(buf + rec + 4, 0, 8);	/* no records in version 2 */
+		ok &= scomm_traj_panel_from_bytes(buf, rec + 12, &q) == SCOMM_ECORRUPT;
+		tap_ok(ok && q == NULL, "corrupted binary covariate records rejected");
+		free(buf);
+	}
+	scomm_core_free(bytes);
+	/* merges: either order, conflicts found across parts */
+	scomm_traj_panel_create(&c);
+	scomm_traj_panel_add(c, 3, 1, 5, 1);
+	scomm_traj_panel_set_covariates(c, 3, x2, 2, NULL);
+	scomm_traj_panel_set_covariates(c, 2, x1, 2, NULL);
+	scomm_traj_panel_copy(c, &d);
+	tap_ok(scomm_traj_panel_merge(c, a) == SCOMM_OK && scomm_traj_panel_merge(b, d) == SCOMM_OK &&
+		   scomm_traj_panel_equal(b, c) && strcmp(TextOf(b), TextOf(c)) == 0,
+		   "merging panels with records in either order gives the same panel");
+	scomm_traj_panel_free(d);
+	d = NULL;
+	scomm_traj_panel_create(&d);
+	scomm_traj_panel_add(d, 2, 5, 5, 1);
+	scomm_traj_panel_set_covariates(d, 2, x2, 2, NULL);
+	scomm_traj_panel_free(c);
+	scomm_traj_panel_copy(a, &c);
+	tap_ok(scomm_traj_panel_merge(c, d) == SCOMM_EINVAL &&
+		   scomm_traj_panel_last_error(c, &u, &why) == SCOMM_OK && u == 2 && strstr(why, "differ"),
+		   "a conflict between merged parts names the unit");
+	scomm_traj_panel_free(a);
+	scomm_traj_panel_free(b);
+	scomm_traj_panel_free(c);
+	scomm_traj_panel_free(d);
+	/* many units: the hash keeps up */
+	{
+		scomm_traj_panel *big = NULL,
+				   *back = NULL;
+		int			k,
+					ok = 1;
+
+		scomm_traj_panel_create(&big);
+		for (k = 0; k < 5000; k++)
+		{
+			double		x = (k * 7919) % 1000;
+			int64_t		unit = (int64_t) ((k * 104729) % 5000) - 2500;
+
+			scomm_traj_panel_add(big, unit, 1, 1, 1);
+			ok &= scomm_traj_panel_set_covariates(big, unit, &x, 1, NULL) == SCOMM_OK;
+		}
+		for (k = 0; k < 5000; k++)
+		{
+			double		x = (k * 7919) % 1000;
+			int64_t		unit = (int64_t) ((k * 104729) % 5000) - 2500;
+
+			ok &= scomm_traj_panel_set_covariates(big, unit, &x, 1, NULL) == SCOMM_OK;
+			x += 1;
+			ok &= scomm_traj_panel_set_covariates(big, unit, &x, 1, NULL) == SCOMM_EINVAL;
+		}
+		ok &= scomm_traj_panel_ncovunits(big) == 5000 &&
+			scomm_traj_panel_to_bytes(big, &bytes, &l) == SCOMM_OK &&
+			scomm_traj_panel_from_bytes(bytes, l, &back) == SCOMM_OK &&
+			scomm_traj_panel_equal(big, back);
+		tap_ok(ok, "5,000 units with covariates: every repeat checked, round trip");
+		scomm_core_free(bytes);
+		scomm_traj_panel_free(big);
+		scomm_traj_panel_free(back);
+	}
+}
+
 /* A small fitted model for the model codec tests. */
 static scomm_traj_model *
 SmallModel(scomm_traj_family f)
@@ -221,9 +405,11 @@ SmallModel(scomm_traj_family f)
 	static const double beta[2][3] = {{1.0, 0.5, -0.3}, {2.0, -0.4, 0.2}};
 	static const double zip_extra[2] = {0.3, 0.1};
 	static const double cn_extra[2] = {0.5, 0.8};
+	static const double alpha[2] = {0.3, 0.2};
 	int			truth[200];
-	scomm_traj_panel *p = Simulate(f, 200, 6, 2, share, beta,
-								   f == SCOMM_TRAJ_ZIP ? zip_extra : cn_extra, 0, 5, truth);
+	scomm_traj_panel *p = f == SCOMM_TRAJ_NBINOM || f == SCOMM_TRAJ_ZINB ?
+		SimulateNb(200, 6, 2, share, beta, alpha, f == SCOMM_TRAJ_ZINB ? zip_extra : NULL, 0, 5, truth) :
+		Simulate(f, 200, 6, 2, share, beta, f == SCOMM_TRAJ_ZIP ? zip_extra : cn_extra, 0, 5, truth);
 	scomm_traj_options o;
 	scomm_traj_model *m = NULL;
 
@@ -263,10 +449,11 @@ Edit(const char *s, const char *from, const char *to, char *out, size_t cap)
 static void
 TestModelCodecs(void)
 {
-	scomm_traj_family fams[3] = {SCOMM_TRAJ_POISSON, SCOMM_TRAJ_ZIP, SCOMM_TRAJ_CNORM};
+	scomm_traj_family fams[5] = {SCOMM_TRAJ_POISSON, SCOMM_TRAJ_ZIP, SCOMM_TRAJ_CNORM,
+	SCOMM_TRAJ_NBINOM, SCOMM_TRAJ_ZINB};
 	int			f;
 
-	for (f = 0; f < 3; f++)
+	for (f = 0; f < 5; f++)
 	{
 		scomm_traj_model *m = SmallModel(fams[f]),
 				   *u = NULL,
@@ -291,6 +478,50 @@ TestModelCodecs(void)
 			   scomm_traj_model_to_bytes(v, &b2, &lb2) == SCOMM_OK && lb == lb2 &&
 			   memcmp(b, b2, lb) == 0 && u->loglik == m->loglik && v->vcov[3] == m->vcov[3],
 			   name);
+		snprintf(name, sizeof(name), "%s model: format version %d", scomm_traj_family_name(fams[f]),
+				 f < 3 ? 1 : 2);
+		tap_ok(b && s && b[0] == (f < 3 ? 1 : 2) &&
+			   strncmp(s, f < 3 ? "{traj=1;" : "{traj=2;", 8) == 0, name);
+		if (f == 4 && s != NULL)
+		{
+			char		buf[65536],
+						buf2[65536];
+			static const char *const edits[][2] = {
+				{"{traj=2;", "{traj=1;"}, {";covariates=0", ""}, {";covariates=0", ";covariates=1"},
+				{";units_left_out=0", ""}, {";units_left_out=0", ";units_left_out=1"},
+				{"family=zinb", "family=zip"}, {";extra=", ";extra=0,"},
+			};
+			size_t		i;
+			int			rejected = 0;
+
+			for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++)
+			{
+				const char *e = Edit(s, edits[i][0], edits[i][1], buf, sizeof(buf));
+
+				if (*e == '\0' || !ModelTextOk(e))
+					rejected++;
+				else
+					printf("# accepted edit %s -> %s\n", edits[i][0], edits[i][1]);
+			}
+			tap_ok(rejected == (int) (sizeof(edits) / sizeof(edits[0])),
+				   "zinb model text: version-2 edits that break a rule are rejected");
+			/* a model that version 1 can hold must not come as version 2 */
+			{
+				scomm_traj_model *pm = SmallModel(SCOMM_TRAJ_POISSON);
+				char	   *ps = NULL;
+				size_t		pl;
+				const char *e;
+
+				scomm_traj_model_to_text(pm, &ps, &pl);
+				e = Edit(ps ? ps : "", "{traj=1;", "{traj=2;", buf, sizeof(buf));
+				e = Edit(e, ";share=", ";covariates=0;share=", buf2, sizeof(buf2));
+				e = Edit(e, ";npar=", ";units_left_out=0;npar=", buf, sizeof(buf));
+				tap_ok(ps && ModelTextOk(ps) && *e && !ModelTextOk(e),
+					   "a poisson model written as version 2 is rejected (one encoding per model)");
+				scomm_core_free(ps);
+				scomm_traj_model_free(pm);
+			}
+		}
 		if (f == 0 && s != NULL)
 		{
 			char		buf[65536];
@@ -382,6 +613,7 @@ main(void)
 	TestPanelCheck();
 	TestPanelTextStrict();
 	TestPanelBinary();
+	TestPanelCovariates();
 	TestModelCodecs();
 	tap_ok(live_allocs == 0, "every core allocation was freed");
 	return tap_done();

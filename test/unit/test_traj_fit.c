@@ -24,32 +24,50 @@
 #define SEED 20240601
 #define MAXP 64
 
-/* a panel as plain arrays (canonical order) */
+/*
+ * a panel as plain arrays (canonical order); with ncov > 0 only the units
+ * whose covariates are given, and each observation's covariates in xc
+ */
 typedef struct Obs
 {
 	size_t		n;
 	int64_t    *u;
 	double	   *t,
 			   *y,
-			   *e;
+			   *e,
+			   *xc;
 } Obs;
 
 static Obs
-ObsOf(const scomm_traj_panel *p)
+ObsOf(const scomm_traj_panel *p, int ncov)
 {
 	scomm_traj_panel *c = NULL;
 	Obs			o;
-	size_t		i;
+	size_t		i,
+				n;
 
 	scomm_traj_panel_copy(p, &c);
 	scomm_traj_panel_sort(c);
-	o.n = scomm_traj_panel_nobs(c);
-	o.u = malloc(o.n * sizeof(int64_t));
-	o.t = malloc(o.n * sizeof(double));
-	o.y = malloc(o.n * sizeof(double));
-	o.e = malloc(o.n * sizeof(double));
-	for (i = 0; i < o.n; i++)
-		scomm_traj_panel_get(c, i, &o.u[i], &o.t[i], &o.y[i], &o.e[i]);
+	n = scomm_traj_panel_nobs(c);
+	o.u = malloc(n * sizeof(int64_t));
+	o.t = malloc(n * sizeof(double));
+	o.y = malloc(n * sizeof(double));
+	o.e = malloc(n * sizeof(double));
+	o.xc = malloc((n * ncov + 1) * sizeof(double));
+	for (i = 0, o.n = 0; i < n; i++)
+	{
+		const double *x = NULL;
+		int			missing = 1;
+
+		scomm_traj_panel_get(c, i, &o.u[o.n], &o.t[o.n], &o.y[o.n], &o.e[o.n]);
+		if (ncov > 0)
+		{
+			if (scomm_traj_panel_find_covariates(c, o.u[o.n], &x, &missing) != SCOMM_OK || missing)
+				continue;
+			memcpy(o.xc + o.n * ncov, x, ncov * sizeof(double));
+		}
+		o.n++;
+	}
 	scomm_traj_panel_free(c);
 	return o;
 }
@@ -61,6 +79,7 @@ ObsFree(Obs *o)
 	free(o->t);
 	free(o->y);
 	free(o->e);
+	free(o->xc);
 }
 
 /* model shape for the plain likelihood */
@@ -72,11 +91,14 @@ typedef struct Shape
 				q;				/* p + extra */
 	double		lower,
 				upper;
+	int			ncov;			/* covariates of membership */
 } Shape;
 
 /*
  * The log-likelihood at x = (group k: raw-time coefficients b_0..b_d, then
- * log sigma or logit p; then theta_1..theta_{K-1}), written out directly.
+ * log sigma, logit p or log alpha; then per group 2..K its membership
+ * coefficients: theta_k = log(share_k / share_1), or with covariates the
+ * intercept and one coefficient per raw covariate), written out directly.
  */
 static double
 PlainLoglik(const Obs *o, const Shape *s, const double *x)
@@ -88,14 +110,28 @@ PlainLoglik(const Obs *o, const Shape *s, const double *x)
 				j;
 	int			k;
 
-	for (k = 0; k < s->K; k++)
-		norm += exp(th[k] = k == 0 ? 0.0 : x[s->K * s->q + k - 1]);
 	while (i < o->n)
 	{
 		double		lk[32];
 		double		mx = -INFINITY,
 					sum = 0.0;
 
+		/* the unit's log odds of each group against group 1 */
+		norm = 0.0;
+		for (k = 0; k < s->K; k++)
+		{
+			const double *g = x + s->K * s->q + (k - 1) * (s->ncov + 1);
+			int			c;
+
+			th[k] = 0.0;
+			if (k > 0)
+			{
+				th[k] = g[0];
+				for (c = 0; c < s->ncov; c++)
+					th[k] += g[1 + c] * o->xc[i * s->ncov + c];
+			}
+			norm += exp(th[k]);
+		}
 		for (j = i; j < o->n && o->u[j] == o->u[i]; j++)
 			;
 		for (k = 0; k < s->K; k++)
@@ -122,6 +158,18 @@ PlainLoglik(const Obs *o, const Shape *s, const double *x)
 						l += log(gsl_cdf_gaussian_Q(s->upper - eta, sg));
 					else
 						l += log(gsl_ran_gaussian_pdf(o->y[r] - eta, sg));
+				}
+				else if (s->f == SCOMM_TRAJ_NBINOM || s->f == SCOMM_TRAJ_ZINB)
+				{
+					/* NB2: mean mu, variance mu + alpha mu^2, theta = 1 / alpha */
+					double		y = o->y[r],
+								mu = o->e[r] * exp(eta),
+								th = exp(-b[s->q - 1]);
+					double		pz = s->f == SCOMM_TRAJ_ZINB ? 1.0 / (1.0 + exp(-b[s->p])) : 0.0;
+					double		lnb = gsl_sf_lngamma(y + th) - gsl_sf_lngamma(th) -
+						gsl_sf_lngamma(y + 1) + th * log(th / (th + mu)) + y * log(mu / (th + mu));
+
+					l += y == 0 ? log(pz + (1.0 - pz) * exp(lnb)) : log(1.0 - pz) + lnb;
 				}
 				else
 				{
@@ -161,23 +209,35 @@ PlainEstimates(const scomm_traj_model *m, const Shape *s, double *x, double *se)
 			x[k * s->q + a] = est[a];
 			se[k * s->q + a] = sd[a];
 		}
-		if (s->q > s->p)
+		for (a = s->p; a < s->q; a++)
 		{
-			/* back to log sigma / logit p; their SEs by the delta method */
-			if (s->f == SCOMM_TRAJ_CNORM)
+			/* back to log sigma, log alpha, logit p; their SEs by the delta method */
+			if (strcmp(scomm_traj_term_name(m, a), "zero_prob") != 0)
 			{
-				x[k * s->q + s->p] = log(est[s->p]);
-				se[k * s->q + s->p] = sd[s->p] / est[s->p];
+				x[k * s->q + a] = log(est[a]);
+				se[k * s->q + a] = sd[a] / est[a];
 			}
 			else
 			{
-				x[k * s->q + s->p] = log(est[s->p] / (1 - est[s->p]));
-				se[k * s->q + s->p] = sd[s->p] / (est[s->p] * (1 - est[s->p]));
+				x[k * s->q + a] = log(est[a] / (1 - est[a]));
+				se[k * s->q + a] = sd[a] / (est[a] * (1 - est[a]));
 			}
 		}
 	}
 	for (k = 1; k < s->K; k++)
-		x[s->K * s->q + k - 1] = log(m->share[k] / m->share[0]);
+	{
+		double		r[32],
+					rs[32];
+		int			c;
+
+		if (scomm_traj_model_risk(m, k, r, rs) != SCOMM_OK)
+			return 0;
+		for (c = 0; c <= s->ncov; c++)
+		{
+			x[s->K * s->q + (k - 1) * (s->ncov + 1) + c] = r[c];
+			se[s->K * s->q + (k - 1) * (s->ncov + 1) + c] = rs[c];
+		}
+	}
 	return 1;
 }
 
@@ -190,10 +250,10 @@ static void
 CheckAgainstPlain(const char *name, const scomm_traj_panel *p,
 				  const scomm_traj_model *m, double se_rtol)
 {
-	Obs			o = ObsOf(p);
+	Obs			o = ObsOf(p, m->ncov);
 	Shape		s = {m->family, m->ngroups, m->degree + 1, m->degree + 1 + m->nextra,
-	m->lower, m->upper};
-	int			np = s.K * s.q + s.K - 1,
+	m->lower, m->upper, m->ncov};
+	int			np = s.K * s.q + (s.K - 1) * (s.ncov + 1),
 				a,
 				b,
 				signum;
@@ -214,7 +274,7 @@ CheckAgainstPlain(const char *name, const scomm_traj_panel *p,
 	tap_close(ll0, m->loglik, 1e-8 * fabs(m->loglik), what);
 	for (a = 0; a < np; a++)
 		h[a] = 1e-3 * (se[a] > 0 && isfinite(se[a]) ? se[a] : 1.0);
-	for (a = 1; a < s.K; a++)	/* theta's SE is not reported: step by the sample */
+	for (a = 1; a < s.K && s.ncov == 0; a++)	/* theta: step by the sample */
 		h[s.K * s.q + a - 1] = 1e-3 / sqrt(m->units * m->share[a]);
 	for (a = 0; a < np; a++)
 	{
@@ -252,7 +312,7 @@ CheckAgainstPlain(const char *name, const scomm_traj_panel *p,
 		printf("#   largest gradient x SE %g\n", gmax);
 	gsl_linalg_LU_decomp(H, perm, &signum);
 	gsl_linalg_LU_invert(H, perm, V);
-	for (a = 0; a < s.K * s.q; a++)
+	for (a = 0; a < (s.ncov > 0 ? np : s.K * s.q); a++)
 	{
 		double		want = sqrt(gsl_matrix_get(V, a, a));
 
@@ -301,6 +361,10 @@ TestPlain(void)
 	scomm_traj_panel *cnorm = ReadTrajeR("trajeR_CNORM2gr.csv", 5);
 	scomm_traj_panel *zip = Simulate(SCOMM_TRAJ_ZIP, 300, 7, 3, share, beta, zip_extra, 1, 11, truth);
 	scomm_traj_panel *cens = Simulate(SCOMM_TRAJ_CNORM, 300, 6, 3, share, beta, cn_extra, 0, 12, truth);
+	static const double alpha[3] = {0.3, 0.1, 0.5};
+	static const double nb_pz[3] = {0.2, 0.05, 0.1};
+	scomm_traj_panel *nb = SimulateNb(300, 7, 3, share, beta, alpha, NULL, 1, 13, truth);
+	scomm_traj_panel *zinb = SimulateNb(300, 7, 3, share, beta, alpha, nb_pz, 1, 14, truth);
 	scomm_traj_model *m;
 
 	if (pois && (m = Fit(pois, SCOMM_TRAJ_POISSON, 2, 2, 20, NAN, NAN)) != NULL)
@@ -327,10 +391,56 @@ TestPlain(void)
 	else
 		tap_ok(0, "censored fit");
 	scomm_traj_model_free(m);
+	if ((m = Fit(nb, SCOMM_TRAJ_NBINOM, 3, 2, 10, NAN, NAN)) != NULL)
+		CheckAgainstPlain("simulated negative binomial, 3 groups, exposures", nb, m, 1e-4);
+	else
+		tap_ok(0, "nbinom fit");
+	scomm_traj_model_free(m);
+	if ((m = Fit(zinb, SCOMM_TRAJ_ZINB, 3, 2, 10, NAN, NAN)) != NULL)
+		CheckAgainstPlain("simulated zero-inflated negative binomial, 3 groups, exposures", zinb, m, 1e-4);
+	else
+		tap_ok(0, "zinb fit");
+	scomm_traj_model_free(m);
+	{
+		/*
+		 * covariates of membership: one on the scale of a population (the
+		 * fit standardises it), one centred; a few units without them
+		 */
+		static const double gamma[2 * 3] = {0.3, -0.8, 5e-6, -0.5, 0.6, -4e-6};
+		static const double xscale[2] = {1.0, 1e5};
+		static const double xshift[2] = {0.0, 3e5};
+		int			u;
+		scomm_traj_panel *risk = SimulateNbRisk(300, 7, 3, share, beta, alpha, NULL, 1, 1.0, 2,
+												gamma, xscale, xshift, 15, truth, NULL);
+		scomm_traj_panel *prisk = NULL;
+
+		for (u = 0; u < 300; u += 37)
+			scomm_traj_panel_set_covariates(risk, 1000 + u, NULL, 0, NULL);
+		if ((m = Fit(risk, SCOMM_TRAJ_NBINOM, 3, 2, 10, NAN, NAN)) != NULL)
+		{
+			tap_ok(m->ncov == 2 && m->units == 291 && m->units_left_out == 9 &&
+				   m->npar == 3 * 4 + 2 * 3, "covariates: 9 units left out, npar with the logit");
+			CheckAgainstPlain("negative binomial with 2 covariates of membership", risk, m, 1e-4);
+		}
+		else
+			tap_ok(0, "nbinom fit with covariates");
+		scomm_traj_model_free(m);
+		/* the Poisson path of the same membership code */
+		scomm_traj_panel_copy(risk, &prisk);
+		if ((m = Fit(prisk, SCOMM_TRAJ_POISSON, 3, 1, 10, NAN, NAN)) != NULL)
+			CheckAgainstPlain("poisson with 2 covariates of membership", prisk, m, 1e-4);
+		else
+			tap_ok(0, "poisson fit with covariates");
+		scomm_traj_model_free(m);
+		scomm_traj_panel_free(risk);
+		scomm_traj_panel_free(prisk);
+	}
 	scomm_traj_panel_free(pois);
 	scomm_traj_panel_free(cnorm);
 	scomm_traj_panel_free(zip);
 	scomm_traj_panel_free(cens);
+	scomm_traj_panel_free(nb);
+	scomm_traj_panel_free(zinb);
 }
 
 /* One group of degree 0: closed forms. */
@@ -458,7 +568,7 @@ TestDerived(void)
 				miss[2] = {0};
 	int			ok = 1;
 
-	if (m == NULL || scomm_traj_membership(m, p, &n, &units, &grp, &post, &all) != SCOMM_OK)
+	if (m == NULL || scomm_traj_membership(m, p, &n, &units, &grp, &post, &all, NULL) != SCOMM_OK)
 	{
 		tap_ok(0, "membership");
 		return;
@@ -492,7 +602,7 @@ TestDerived(void)
 		if (u % 7 == 3)
 			scomm_traj_panel_add(sub, u, t, y, e);
 	}
-	ok = scomm_traj_membership(m, sub, &ns, &su, &sg, &sp, NULL) == SCOMM_OK && ns == 7;
+	ok = scomm_traj_membership(m, sub, &ns, &su, &sg, &sp, NULL, NULL) == SCOMM_OK && ns == 7;
 	for (i = 0; ok && i < ns; i++)
 		ok = su[i] == (int64_t) (7 * i + 3) && sg[i] == grp[su[i] - 1] && sp[i] == post[su[i] - 1];
 	tap_ok(ok, "membership of a subset of units: the same posteriors");

@@ -147,9 +147,14 @@ TestFuzz(scomm_traj_family f)
 	static const double share[2] = {0.7, 0.3};
 	static const double beta[2][3] = {{0.5, 0.5, -0.3}, {1.5, -0.4, 0.2}};
 	static const double extra[2] = {0.3, 0.6};
+	static const double alpha[2] = {0.2, 0.4};
 	gsl_rng    *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	int			truth[20];
-	scomm_traj_panel *p = Simulate(f, 20, 4, 2, share, beta, extra, f != SCOMM_TRAJ_CNORM, 3, truth);
+	int			truth[20],
+				i;
+	int			nb = f == SCOMM_TRAJ_NBINOM || f == SCOMM_TRAJ_ZINB;
+	scomm_traj_panel *p = nb ?
+		SimulateNb(20, 4, 2, share, beta, alpha, f == SCOMM_TRAJ_ZINB ? extra : NULL, 1, 3, truth) :
+		Simulate(f, 20, 4, 2, share, beta, extra, f != SCOMM_TRAJ_CNORM, 3, truth);
 	scomm_traj_options o;
 	scomm_traj_model *m = NULL;
 	unsigned char *b = NULL,
@@ -164,6 +169,14 @@ TestFuzz(scomm_traj_family f)
 	const char *fn = scomm_traj_family_name(f);
 
 	gsl_rng_set(rng, 12345 + f);
+	if (f == SCOMM_TRAJ_ZINB)
+		for (i = 0; i < 20; i++)
+		{
+			/* covariate records (one unit's missing): the version-2 panel */
+			double		x[2] = {i * 0.25 - 2, (i * 7) % 5};
+
+			scomm_traj_panel_set_covariates(p, 1000 + i, i == 4 ? NULL : x, 2, NULL);
+		}
 	scomm_traj_options_default(&o);
 	o.family = f;
 	o.groups = 2;
@@ -176,11 +189,13 @@ TestFuzz(scomm_traj_family f)
 		   scomm_traj_model_to_text(m, &ms, &lms) == SCOMM_OK, "seed encodings");
 	if (b && s && mb && ms)
 	{
-		if (f == SCOMM_TRAJ_POISSON)
+		if (f == SCOMM_TRAJ_POISSON || f == SCOMM_TRAJ_ZINB)
 		{
-			snprintf(name, sizeof(name), "fuzzed panel binary: no crash, accepted values stable");
+			const char *what = f == SCOMM_TRAJ_ZINB ? " with covariates" : "";
+
+			snprintf(name, sizeof(name), "fuzzed panel%s binary: no crash, accepted values stable", what);
 			FuzzOne(rng, b, lb, 0, name);
-			snprintf(name, sizeof(name), "fuzzed panel text: no crash, accepted values stable");
+			snprintf(name, sizeof(name), "fuzzed panel%s text: no crash, accepted values stable", what);
 			FuzzOne(rng, (unsigned char *) s, ls, 1, name);
 		}
 		snprintf(name, sizeof(name), "fuzzed %s model binary: no crash, accepted values stable", fn);
@@ -205,6 +220,8 @@ main(void)
 	TestFuzz(SCOMM_TRAJ_POISSON);
 	TestFuzz(SCOMM_TRAJ_ZIP);
 	TestFuzz(SCOMM_TRAJ_CNORM);
+	TestFuzz(SCOMM_TRAJ_NBINOM);
+	TestFuzz(SCOMM_TRAJ_ZINB);
 	tap_ok(live_allocs == 0, "every core allocation was freed");
 	return tap_done();
 }

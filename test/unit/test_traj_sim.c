@@ -102,7 +102,7 @@ Recover(const char *name, scomm_traj_family f, int units, int periods, int K,
 	tap_ok(worst_z < 4.0, what);
 	if (!(worst_share < 0.04 && worst_z < 4.0))
 		printf("#   worst share error %.4f, worst |z| %.2f\n", worst_share, worst_z);
-	if (scomm_traj_membership(m, p, &n, &u, &g, &post, NULL) == SCOMM_OK)
+	if (scomm_traj_membership(m, p, &n, &u, &g, &post, NULL, NULL) == SCOMM_OK)
 		for (i = 0; i < n; i++)
 			correct += g[i] - 1 == truth[u[i] - 1000];
 	snprintf(what, sizeof(what), "%s: at least %.0f%% of units in their true group (%.1f%%)",

@@ -191,4 +191,94 @@ Simulate(scomm_traj_family f, int units, int periods, int K,
 	return p;
 }
 
+/*
+ * Negative binomial trajectories (mean exposure exp(quadratic in the scaled
+ * t as Simulate), variance mu + alpha[k] mu^2), zero-inflated with
+ * probability pz[k] when pz is not NULL.  Membership: shares, or when ncov >
+ * 0 a multinomial logit on covariates drawn per unit (x[u * ncov + c]:
+ * standard normal times xscale[c] plus xshift[c]; gamma[(k - 1) (ncov + 1)
+ * + s] in raw units, group 0 the reference), attached to the panel.
+ * Exposures e = exp(U(-1, 1)) * escale when with_exposure.
+ */
+static inline scomm_traj_panel *
+SimulateNbRisk(int units, int periods, int K, const double *share,
+			   const double (*beta)[3], const double *alpha, const double *pz,
+			   int with_exposure, double escale, int ncov, const double *gamma,
+			   const double *xscale, const double *xshift, uint64_t seed,
+			   int *truth, double *xout)
+{
+	gsl_rng    *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	scomm_traj_panel *p = NULL;
+	int			u,
+				j,
+				k,
+				c;
+
+	gsl_rng_set(rng, (unsigned long) seed);
+	scomm_traj_panel_create(&p);
+	for (u = 0; u < units; u++)
+	{
+		double		r,
+					acc = 0,
+					x[20],
+					pr[20],
+					tot = 0;
+		double		e = with_exposure ? escale * exp(gsl_ran_flat(rng, -1.0, 1.0)) : 1.0;
+
+		for (c = 0; c < ncov; c++)
+			x[c] = xshift[c] + xscale[c] * gsl_ran_gaussian(rng, 1.0);
+		for (k = 0; k < K; k++)
+		{
+			double		v = 0.0;
+
+			if (ncov == 0)
+				pr[k] = share[k];
+			else
+			{
+				if (k > 0)
+				{
+					v = gamma[(k - 1) * (ncov + 1)];
+					for (c = 0; c < ncov; c++)
+						v += gamma[(k - 1) * (ncov + 1) + 1 + c] * x[c];
+				}
+				pr[k] = exp(v);
+			}
+			tot += pr[k];
+		}
+		r = gsl_rng_uniform(rng) * tot;
+		for (k = 0; k < K - 1; k++)
+			if (r < (acc += pr[k]))
+				break;
+		truth[u] = k;
+		if (ncov > 0)
+		{
+			scomm_traj_panel_set_covariates(p, 1000 + u, x, ncov, NULL);
+			if (xout)
+				memcpy(xout + (size_t) u * ncov, x, ncov * sizeof(double));
+		}
+		for (j = 0; j < periods; j++)
+		{
+			double		s = periods > 1 ? 2.0 * j / (periods - 1) - 1.0 : 0.0;
+			double		mu = e * exp(beta[k][0] + beta[k][1] * s + beta[k][2] * s * s);
+			double		th = 1.0 / alpha[k];
+			double		y = (double) gsl_ran_negative_binomial(rng, th / (th + mu), th);
+
+			if (pz != NULL && gsl_rng_uniform(rng) < pz[k])
+				y = 0;
+			scomm_traj_panel_add(p, 1000 + u, j, y, e);
+		}
+	}
+	gsl_rng_free(rng);
+	return p;
+}
+
+static inline scomm_traj_panel *
+SimulateNb(int units, int periods, int K, const double *share,
+		   const double (*beta)[3], const double *alpha, const double *pz,
+		   int with_exposure, uint64_t seed, int *truth)
+{
+	return SimulateNbRisk(units, periods, K, share, beta, alpha, pz, with_exposure,
+						  1.0, 0, NULL, NULL, NULL, seed, truth, NULL);
+}
+
 #endif
