@@ -5,8 +5,9 @@
  * item as uniform numbers normalised to sum to one, with equal class shares,
  * and runs EM; a start that collapses (a class loses all weight) is redrawn.
  * The start with the highest final log-likelihood wins; ties keep the first.
- * Random numbers come from a private MT19937 seeded from the caller's seed,
- * and are drawn in an order that depends only on J, the K_j and R.
+ * The starts run through the shared multi-start driver (multistart.c), whose
+ * private MT19937 is seeded from the caller's seed (scomm_random.h); draws
+ * come in an order that depends only on J, the K_j and R.
  */
 #include <math.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "lca_int.h"
+#include "multistart.h"
 
 #define LCA_REDRAWS 10			/* attempts per start before giving up on it */
 
@@ -22,21 +24,17 @@ typedef struct LcaRun
 {
 	LcaData		d;
 	LcaWork		w;
-	gsl_rng    *rng;
 	double	   *share;			/* [R] current start */
 	double	   *probs;			/* [R * T] */
 	double	   *best_share;
 	double	   *best_probs;
-	double	   *lls;			/* [starts] final log-likelihoods, NaN = failed */
-	double		best_ll;
-	int			best_iter;
-	int			best_conv;
-	int			failed;
+	int			max_iter;
+	double		tol;
 } LcaRun;
 
 /* Draw start values: equal shares, uniform probabilities normalised. */
 static void
-RandomStart(LcaRun *run)
+RandomStart(LcaRun *run, gsl_rng *rng)
 {
 	const LcaData *d = &run->d;
 	int			r,
@@ -52,7 +50,7 @@ RandomStart(LcaRun *run)
 			double		s = 0.0;
 
 			for (k = 0; k < d->ncat[j]; k++)
-				s += (p[k] = gsl_rng_uniform_pos(run->rng));
+				s += (p[k] = gsl_rng_uniform_pos(rng));
 			for (k = 0; k < d->ncat[j]; k++)
 				p[k] /= s;
 		}
@@ -64,24 +62,23 @@ RunFree(LcaRun *run)
 {
 	scomm_lca_work_free(&run->w);
 	scomm_lca_data_free(&run->d);
-	if (run->rng != NULL)
-		gsl_rng_free(run->rng);
 	scomm_core_free(run->share);
 	scomm_core_free(run->probs);
 	scomm_core_free(run->best_share);
 	scomm_core_free(run->best_probs);
-	scomm_core_free(run->lls);
 }
 
-/* Prepare data, scratch space and generator of a run. */
+/* Prepare data and scratch space of a run. */
 static scomm_status
-RunInit(LcaRun *run, const scomm_lca_table *t, int nclass, int starts,
-		uint64_t seed)
+RunInit(LcaRun *run, const scomm_lca_table *t, int nclass, int max_iter,
+		double tol)
 {
 	size_t		rt;
 	scomm_status st;
 
 	memset(run, 0, sizeof(*run));
+	run->max_iter = max_iter;
+	run->tol = tol;
 	if ((st = scomm_lca_data_prepare(t, nclass, &run->d)) != SCOMM_OK)
 		return st;
 	if ((size_t) nclass > run->d.npat)
@@ -93,81 +90,49 @@ RunInit(LcaRun *run, const scomm_lca_table *t, int nclass, int starts,
 	run->probs = scomm_core_alloc(rt * sizeof(double));
 	run->best_share = scomm_core_alloc(nclass * sizeof(double));
 	run->best_probs = scomm_core_alloc(rt * sizeof(double));
-	run->lls = scomm_core_alloc(starts * sizeof(double));
-	run->rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!run->share || !run->probs || !run->best_share || !run->best_probs ||
-		!run->lls || !run->rng)
+	if (!run->share || !run->probs || !run->best_share || !run->best_probs)
 		return SCOMM_ENOMEM;
-	gsl_rng_set(run->rng, (unsigned long) ((seed ^ (seed >> 32)) & 0xffffffffUL));
-	run->best_ll = -INFINITY;
 	return SCOMM_OK;
 }
 
-/* One start (with redraws on collapse); keeps it when it beats the best. */
+/* multi-start callback: draw a start and run EM from it */
 static scomm_status
-RunStart(LcaRun *run, int s, int max_iter, double tol)
+RunStart(void *ctx, gsl_rng *rng, double best_ll, scomm_start_result *res)
 {
-	size_t		rt = (size_t) run->d.nclass * run->d.ncat_total;
-	double		ll = NAN;
-	int			iter,
-				conv,
-				a;
-	scomm_status st = SCOMM_ENOCONV;
+	LcaRun	   *run = ctx;
 
-	for (a = 0; a < LCA_REDRAWS && st == SCOMM_ENOCONV; a++)
-	{
-		RandomStart(run);
-		st = scomm_lca_em_run(&run->d, &run->w, run->share, run->probs,
-							  max_iter, tol, &ll, &iter, &conv);
-		if (st == SCOMM_ENOCONV)
-			run->failed++;
-	}
-	if (st == SCOMM_CANCELLED)
-		return st;
-	run->lls[s] = (st == SCOMM_OK) ? ll : NAN;
-	if (st == SCOMM_OK && ll > run->best_ll)
-	{
-		run->best_ll = ll;
-		run->best_iter = iter;
-		run->best_conv = conv;
-		memcpy(run->best_share, run->share, run->d.nclass * sizeof(double));
-		memcpy(run->best_probs, run->probs, rt * sizeof(double));
-	}
-	return SCOMM_OK;
+	RandomStart(run, rng);
+	return scomm_lca_em_run(&run->d, &run->w, run->share, run->probs,
+							run->max_iter, run->tol, &res->ll,
+							&res->iterations, &res->converged);
 }
 
-/* Starts whose final log-likelihood is within SCOMM_LCA_TIE_TOL of the best. */
-static int
-CountAtBest(const LcaRun *run, int starts, int *finished)
+/* multi-start callback: the start just run is the best so far */
+static void
+KeepStart(void *ctx)
 {
-	double		tol = SCOMM_LCA_TIE_TOL * fmax(1.0, fabs(run->best_ll));
-	int			s,
-				n = 0;
+	LcaRun	   *run = ctx;
 
-	*finished = 0;
-	for (s = 0; s < starts; s++)
-	{
-		if (isnan(run->lls[s]))
-			continue;
-		(*finished)++;
-		if (fabs(run->lls[s] - run->best_ll) <= tol)
-			n++;
-	}
-	return n;
+	memcpy(run->best_share, run->share, run->d.nclass * sizeof(double));
+	memcpy(run->best_probs, run->probs,
+		   (size_t) run->d.nclass * run->d.ncat_total * sizeof(double));
 }
+
+static const scomm_multistart_ops LcaStartOps = {RunStart, KeepStart};
 
 /* Fill the run bookkeeping of the model. */
 static void
-SetRunInfo(scomm_lca_model *m, const LcaRun *run, int starts, uint64_t seed,
-		   int max_iter, double tol)
+SetRunInfo(scomm_lca_model *m, const scomm_multistart *ms, int max_iter,
+		   double tol)
 {
-	m->starts_at_best = CountAtBest(run, starts, &m->starts);
-	m->starts_failed = run->failed;
-	m->iterations = run->best_iter;
-	m->converged = run->best_conv;
+	m->starts = ms->finished;
+	m->starts_at_best = ms->at_best;
+	m->starts_failed = ms->failed;
+	m->iterations = ms->best_iterations;
+	m->converged = ms->best_converged;
 	m->max_iter = max_iter;
 	m->tol = tol;
-	m->seed = seed;
+	m->seed = ms->seed;
 }
 
 /*
@@ -180,22 +145,28 @@ scomm_lca_fit(const scomm_lca_table *t, int nclass, int starts, uint64_t seed,
 			  int max_iter, double tol, scomm_lca_model **out)
 {
 	LcaRun		run;
+	scomm_multistart ms;
 	scomm_status st;
-	int			s;
 
 	*out = NULL;
 	if (t == NULL || nclass < 1 || nclass > SCOMM_LCA_MAX_CLASSES ||
-		starts < 1 || max_iter < 1 || !isfinite(tol) || tol < 0.0)
+		starts < 1 || starts > SCOMM_MULTISTART_MAX_STARTS || max_iter < 1 ||
+		!isfinite(tol) || tol < 0.0)
 		return SCOMM_EINVAL;
-	st = RunInit(&run, t, nclass, starts, seed);
-	for (s = 0; s < starts && st == SCOMM_OK; s++)
-		st = RunStart(&run, s, max_iter, tol);
-	if (st == SCOMM_OK && !isfinite(run.best_ll))
+	scomm_multistart_init(&ms);
+	ms.starts = starts;
+	ms.redraws = LCA_REDRAWS;
+	ms.tie_tol = SCOMM_LCA_TIE_TOL;
+	ms.seed = seed;
+	st = RunInit(&run, t, nclass, max_iter, tol);
+	if (st == SCOMM_OK)
+		st = scomm_multistart_run(&LcaStartOps, &run, &ms);
+	if (st == SCOMM_OK && !isfinite(ms.best_ll))
 		st = SCOMM_ENOCONV;
 	if (st == SCOMM_OK)
 		st = scomm_lca_model_build(&run.d, run.best_share, run.best_probs, out);
 	if (st == SCOMM_OK)
-		SetRunInfo(*out, &run, starts, seed, max_iter, tol);
+		SetRunInfo(*out, &ms, max_iter, tol);
 	RunFree(&run);
 	return st;
 }

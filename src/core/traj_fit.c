@@ -8,9 +8,10 @@
  * evenly), and fits each group to those weights; then EM and Newton run to
  * convergence.  A start that collapses (a group loses all weight or its
  * parameters overflow) is redrawn, up to 10 times.  The highest final
- * log-likelihood wins; ties keep the earlier start.  Random numbers come
- * from a private MT19937 seeded from the caller's seed and are drawn in an
- * order that depends only on the number of units and K.
+ * log-likelihood wins; ties keep the earlier start.  The starts run through
+ * the shared multi-start driver (multistart.c), whose private MT19937 is
+ * seeded from the caller's seed (scomm_random.h); draws come in an order
+ * that depends only on the number of units and K.
  */
 #include <math.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "multistart.h"
 #include "traj_int.h"
 
 #define TRAJ_REDRAWS 10
@@ -27,17 +29,12 @@ typedef struct TrajRun
 {
 	TrajData	d;
 	TrajWork	w;
-	gsl_rng    *rng;
+	const scomm_traj_options *o;
 	double	   *feat;			/* [nunits * 2] standardised summaries */
 	double	   *proj;			/* [nunits] */
 	size_t	   *order;			/* [2 * nunits] */
 	double	   *best_par;
 	double	   *best_share;
-	double	   *lls;			/* [starts], NaN = failed */
-	double		best_ll;
-	int			best_iter;
-	int			best_conv;
-	int			failed;
 } TrajRun;
 
 void
@@ -143,7 +140,7 @@ SortByProj(const double *proj, size_t *idx, size_t *tmp, size_t n)
 
 /* Draw a start: posteriors from a random ordered partition, then M-step. */
 static int
-RandomStart(TrajRun *run)
+RandomStart(TrajRun *run, gsl_rng *rng)
 {
 	const TrajData *d = &run->d;
 	TrajWork   *w = &run->w;
@@ -151,17 +148,17 @@ RandomStart(TrajRun *run)
 				i;
 	int			K = d->K,
 				k;
-	double		angle = 2.0 * M_PI * gsl_rng_uniform(run->rng);
+	double		angle = 2.0 * M_PI * gsl_rng_uniform(rng);
 	double		cut[SCOMM_TRAJ_MAX_GROUPS];
 
 	for (i = 0; i < n; i++)
 	{
 		run->proj[i] = cos(angle) * run->feat[2 * i] +
-			sin(angle) * run->feat[2 * i + 1] + gsl_ran_gaussian(run->rng, 0.3);
+			sin(angle) * run->feat[2 * i + 1] + gsl_ran_gaussian(rng, 0.3);
 		run->order[i] = i;
 	}
 	for (k = 0; k < K - 1; k++)
-		cut[k] = gsl_rng_uniform(run->rng);
+		cut[k] = gsl_rng_uniform(rng);
 	for (k = 1; k < K - 1; k++)	/* insertion sort of the cuts */
 	{
 		double		v = cut[k];
@@ -203,14 +200,11 @@ RunFree(TrajRun *run)
 {
 	scomm_traj_work_free(&run->w);
 	scomm_traj_data_free(&run->d);
-	if (run->rng != NULL)
-		gsl_rng_free(run->rng);
 	scomm_core_free(run->feat);
 	scomm_core_free(run->proj);
 	scomm_core_free(run->order);
 	scomm_core_free(run->best_par);
 	scomm_core_free(run->best_share);
-	scomm_core_free(run->lls);
 }
 
 static scomm_status
@@ -221,6 +215,7 @@ RunInit(TrajRun *run, const scomm_traj_panel *sorted,
 	size_t		n;
 
 	memset(run, 0, sizeof(*run));
+	run->o = o;
 	st = scomm_traj_data_prepare(sorted, o->family, o->groups, o->degree,
 								 o->lower, o->upper, 0.0, 0.0, &run->d);
 	if (st != SCOMM_OK)
@@ -235,69 +230,39 @@ RunInit(TrajRun *run, const scomm_traj_panel *sorted,
 	run->order = scomm_core_alloc(2 * n * sizeof(size_t));
 	run->best_par = scomm_core_alloc((size_t) o->groups * run->d.q * sizeof(double));
 	run->best_share = scomm_core_alloc(o->groups * sizeof(double));
-	run->lls = scomm_core_alloc(o->starts * sizeof(double));
-	run->rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!run->feat || !run->proj || !run->order || !run->best_par ||
-		!run->best_share || !run->lls || !run->rng)
+		!run->best_share)
 		return SCOMM_ENOMEM;
-	gsl_rng_set(run->rng, (unsigned long) ((o->seed ^ (o->seed >> 32)) & 0xffffffffUL));
 	Features(run);
-	run->best_ll = -INFINITY;
 	return SCOMM_OK;
 }
 
-/* One start (with redraws on collapse); kept when it beats the best. */
+/* multi-start callback: draw a start, then EM and Newton from it */
 static scomm_status
-RunStart(TrajRun *run, int s, const scomm_traj_options *o)
+RunStart(void *ctx, gsl_rng *rng, double best_ll, scomm_start_result *res)
 {
-	int			iter = 0,
-				conv = 0,
-				a;
-	scomm_status st = SCOMM_ENOCONV;
+	TrajRun    *run = ctx;
+	scomm_status st;
 
-	for (a = 0; a < TRAJ_REDRAWS && st == SCOMM_ENOCONV; a++)
-	{
-		if (scomm_core_interrupted())
-			return SCOMM_CANCELLED;
-		if (!RandomStart(run))
-			st = SCOMM_ENOCONV;
-		else
-			st = scomm_traj_run(&run->d, &run->w, o->max_iter, o->tol, &iter, &conv);
-		if (st == SCOMM_ENOCONV)
-			run->failed++;
-	}
-	if (st != SCOMM_OK && st != SCOMM_ENOCONV)
-		return st;
-	run->lls[s] = st == SCOMM_OK ? run->w.ll : NAN;
-	if (st == SCOMM_OK && run->w.ll > run->best_ll)
-	{
-		run->best_ll = run->w.ll;
-		run->best_iter = iter;
-		run->best_conv = conv;
-		memcpy(run->best_par, run->w.par, (size_t) run->d.K * run->d.q * sizeof(double));
-		memcpy(run->best_share, run->w.share, run->d.K * sizeof(double));
-	}
-	return SCOMM_OK;
+	if (!RandomStart(run, rng))
+		return SCOMM_ENOCONV;
+	st = scomm_traj_run(&run->d, &run->w, run->o->max_iter, run->o->tol,
+						&res->iterations, &res->converged);
+	res->ll = run->w.ll;
+	return st;
 }
 
-static int
-CountAtBest(const TrajRun *run, int starts, int *finished)
+/* multi-start callback: the start just run is the best so far */
+static void
+KeepStart(void *ctx)
 {
-	double		tol = SCOMM_TRAJ_TIE_TOL * fmax(1.0, fabs(run->best_ll));
-	int			s,
-				n = 0;
+	TrajRun    *run = ctx;
 
-	*finished = 0;
-	for (s = 0; s < starts; s++)
-	{
-		if (isnan(run->lls[s]))
-			continue;
-		(*finished)++;
-		if (fabs(run->lls[s] - run->best_ll) <= tol)
-			n++;
-	}
-	return n;
+	memcpy(run->best_par, run->w.par, (size_t) run->d.K * run->d.q * sizeof(double));
+	memcpy(run->best_share, run->w.share, run->d.K * sizeof(double));
 }
+
+static const scomm_multistart_ops TrajStartOps = {RunStart, KeepStart};
 
 /* Nonzero when the options are in range. */
 static int
@@ -324,8 +289,8 @@ scomm_traj_fit(const scomm_traj_panel *p, const scomm_traj_options *o,
 {
 	TrajRun		run;
 	scomm_traj_panel *sorted = NULL;
+	scomm_multistart ms;
 	scomm_status st;
-	int			s;
 
 	if (out == NULL)
 		return SCOMM_EINVAL;
@@ -342,9 +307,14 @@ scomm_traj_fit(const scomm_traj_panel *p, const scomm_traj_options *o,
 	}
 	st = RunInit(&run, sorted, o);
 	scomm_traj_panel_free(sorted);
-	for (s = 0; s < o->starts && st == SCOMM_OK; s++)
-		st = RunStart(&run, s, o);
-	if (st == SCOMM_OK && !isfinite(run.best_ll))
+	scomm_multistart_init(&ms);
+	ms.starts = o->starts;
+	ms.redraws = TRAJ_REDRAWS;
+	ms.tie_tol = SCOMM_TRAJ_TIE_TOL;
+	ms.seed = o->seed;
+	if (st == SCOMM_OK)
+		st = scomm_multistart_run(&TrajStartOps, &run, &ms);
+	if (st == SCOMM_OK && !isfinite(ms.best_ll))
 		st = SCOMM_ENOCONV;
 	if (st == SCOMM_OK)
 	{
@@ -356,10 +326,11 @@ scomm_traj_fit(const scomm_traj_panel *p, const scomm_traj_options *o,
 	{
 		scomm_traj_model *m = *out;
 
-		m->starts_at_best = CountAtBest(&run, o->starts, &m->starts);
-		m->starts_failed = run.failed;
-		m->iterations = run.best_iter;
-		m->converged = run.best_conv;
+		m->starts = ms.finished;
+		m->starts_at_best = ms.at_best;
+		m->starts_failed = ms.failed;
+		m->iterations = ms.best_iterations;
+		m->converged = ms.best_converged;
 		m->max_iter = o->max_iter;
 		m->tol = o->tol;
 		m->seed = o->seed;

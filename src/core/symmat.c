@@ -1,0 +1,139 @@
+/*
+ * symmat.c: Cholesky solve and pseudo-inverse of symmetric matrices (see
+ * symmat.h).  GSL's eigen workspace is filled by hand so that all memory
+ * comes from scomm_core_alloc.
+ */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_linalg.h>
+
+#include "symmat.h"
+
+scomm_status
+scomm_symmat_solve(int n, const double *A, const double *b, double *x)
+{
+	double	   *L,
+			   *work;
+	double		rcond = 0.0;
+	scomm_status st = SCOMM_ESINGULAR;
+
+	if (n < 1 || n > SCOMM_SYMMAT_MAX_N)
+		return SCOMM_EINVAL;
+	L = scomm_core_alloc_raw((size_t) n * n * sizeof(double));
+	work = scomm_core_alloc_raw(3 * (size_t) n * sizeof(double));
+	if (L == NULL || work == NULL)
+		st = SCOMM_ENOMEM;
+	else
+	{
+		gsl_matrix_view Lv = gsl_matrix_view_array(L, n, n);
+		gsl_vector_view wv = gsl_vector_view_array(work, 3 * (size_t) n);
+		gsl_vector_view xv = gsl_vector_view_array(x, n);
+
+		memcpy(L, A, (size_t) n * n * sizeof(double));
+		if (gsl_linalg_cholesky_decomp1(&Lv.matrix) == GSL_SUCCESS &&
+			gsl_linalg_cholesky_rcond(&Lv.matrix, &rcond, &wv.vector) == GSL_SUCCESS &&
+			rcond >= 1e-14)
+		{
+			if (x != b)
+				memcpy(x, b, (size_t) n * sizeof(double));
+			if (gsl_linalg_cholesky_svx(&Lv.matrix, &xv.vector) == GSL_SUCCESS)
+				st = SCOMM_OK;
+		}
+	}
+	scomm_core_free(L);
+	scomm_core_free(work);
+	return st;
+}
+
+scomm_status
+scomm_symmat_pinv(int n, const double *A, double *out, int *rank)
+{
+	size_t		nn = (size_t) n * n;
+	double	   *a,
+			   *evec,
+			   *eval,
+			   *ws;
+	gsl_eigen_symmv_workspace w;
+	scomm_status st = SCOMM_OK;
+	int			i,
+				j,
+				k,
+				kept = 0;
+
+	if (rank != NULL)
+		*rank = 0;
+	if (n < 1 || n > SCOMM_SYMMAT_MAX_N)
+		return SCOMM_EINVAL;
+	a = scomm_core_alloc_raw(nn * sizeof(double));
+	evec = scomm_core_alloc_raw(nn * sizeof(double));
+	eval = scomm_core_alloc_raw((size_t) n * sizeof(double));
+	ws = scomm_core_alloc_raw(4 * (size_t) n * sizeof(double));
+	if (!a || !evec || !eval || !ws)
+		st = SCOMM_ENOMEM;
+	else
+	{
+		gsl_matrix_view av = gsl_matrix_view_array(a, n, n);
+		gsl_matrix_view vv = gsl_matrix_view_array(evec, n, n);
+		gsl_vector_view ev = gsl_vector_view_array(eval, n);
+		double		emax = 0.0;
+
+		w.size = n;
+		w.d = ws;
+		w.sd = ws + n;
+		w.gc = ws + 2 * (size_t) n;
+		w.gs = ws + 3 * (size_t) n;
+		memcpy(a, A, nn * sizeof(double));
+		for (i = 0; i < (int) nn; i++)
+			if (!isfinite(a[i]))
+				st = SCOMM_EINVAL;
+		if (st == SCOMM_OK && gsl_eigen_symmv(&av.matrix, &ev.vector, &vv.matrix, &w) != GSL_SUCCESS)
+			st = SCOMM_ESINGULAR;
+		if (st == SCOMM_OK)
+		{
+			for (k = 0; k < n; k++)
+				emax = fmax(emax, fabs(eval[k]));
+			for (k = 0; k < n; k++)
+			{
+				/* singular value |lambda|; kept as MASS::ginv keeps d > tol d[1] */
+				if (fabs(eval[k]) > sqrt(DBL_EPSILON) * emax && emax > 0.0)
+				{
+					eval[k] = 1.0 / eval[k];
+					kept++;
+				}
+				else
+					eval[k] = 0.0;
+			}
+			for (i = 0; i < n; i++)
+				for (j = 0; j <= i; j++)
+				{
+					double		s = 0.0;
+
+					for (k = 0; k < n; k++)
+						s += evec[(size_t) i * n + k] * eval[k] * evec[(size_t) j * n + k];
+					out[(size_t) i * n + j] = s;
+				}
+			scomm_symmat_fill_upper(n, out);
+			if (rank != NULL)
+				*rank = kept;
+		}
+	}
+	scomm_core_free(a);
+	scomm_core_free(evec);
+	scomm_core_free(eval);
+	scomm_core_free(ws);
+	return st;
+}
+
+void
+scomm_symmat_fill_upper(int n, double *A)
+{
+	int			i,
+				j;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			A[(size_t) i * n + j] = A[(size_t) j * n + i];
+}
