@@ -1250,7 +1250,7 @@ WHERE v.variant IS NOT NULL;
 CREATE TEMP TABLE name_key AS
 SELECT variant, pg_temp.name_key(variant) AS key FROM (SELECT DISTINCT variant FROM unit_name) d;
 CREATE TEMP TABLE unit_key AS
-SELECT DISTINCT u.*, k.key, n.alias
+SELECT u.*, k.key, n.alias
 FROM unit u JOIN unit_name n USING (kind, id, fips) JOIN name_key k USING (variant)
 WHERE k.key <> '';
 -- an alias that is also a unit's own name is not an alias
