@@ -26,6 +26,7 @@
 #include "utils/memutils.h"
 
 #include "compat.h"
+#include "arg_util.h"
 #include "core_status.h"
 #include "lca_glue.h"
 #include "text_util.h"
@@ -365,6 +366,8 @@ ReadFitArgs(FunctionCallInfo fcinfo, int first)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("starts must be at least 1, not %d", a.starts)));
+	ScommCheckLimit("lca", a.starts, SCOMM_LCA_MAX_STARTS, "random starts",
+					"The best of 20 to 1,000 starts is the usual choice; more than 100,000 keep too much bookkeeping.");
 	if (a.max_iter < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

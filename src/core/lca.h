@@ -37,6 +37,8 @@
 #define SCOMM_LCA_MAX_ITEMS 1000
 #define SCOMM_LCA_MAX_CATEGORY 255
 #define SCOMM_LCA_MAX_CLASSES 100
+/* random starts of one fit (each keeps its log-likelihood) */
+#define SCOMM_LCA_MAX_STARTS 100000
 #define SCOMM_LCA_TABLE_VERSION 1
 #define SCOMM_LCA_MODEL_VERSION 1
 

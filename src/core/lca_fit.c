@@ -150,9 +150,10 @@ scomm_lca_fit(const scomm_lca_table *t, int nclass, int starts, uint64_t seed,
 
 	*out = NULL;
 	if (t == NULL || nclass < 1 || nclass > SCOMM_LCA_MAX_CLASSES ||
-		starts < 1 || starts > SCOMM_MULTISTART_MAX_STARTS || max_iter < 1 ||
-		!isfinite(tol) || tol < 0.0)
+		starts < 1 || max_iter < 1 || !isfinite(tol) || tol < 0.0)
 		return SCOMM_EINVAL;
+	if (starts > SCOMM_LCA_MAX_STARTS)
+		return SCOMM_ETOOBIG;
 	scomm_multistart_init(&ms);
 	ms.starts = starts;
 	ms.redraws = LCA_REDRAWS;
