@@ -1215,8 +1215,11 @@ $$;
 -- and aliases: without a leading "City of", "Village of", "The Village of"
 -- or "Urban" ("City of Orange township" -> orange), without a trailing
 -- City, Town or Village that is part of the name ("Agawam Town city",
--- "Boise City city"), and the first part of a consolidated government
+-- "Boise City city"), the first part of a consolidated government
 -- ("Louisville/Jefferson County metro government (balance)" -> louisville)
+-- and a name in brackets ("San Buenaventura (Ventura) city" -> ventura).
+-- County subdivisions that are only statistical (FUNCSTAT S: census county
+-- divisions and the like) have no government, so no police, and are left out
 CREATE TEMP TABLE unit (
 	kind text, id text, state text, fips text, share float8, pop_total bigint,
 	incorporated boolean, township boolean, name text, base text);
@@ -1233,20 +1236,21 @@ INSERT INTO unit
 SELECT 'cousub', geoid, state, fips, 1, NULL, true, name ~ ' (charter )?township$', name,
 	regexp_replace(name, ' (charter township|township|town|city|village|borough|CCD|plantation|UT|gore|grant|location|purchase|district)$', '')
 FROM scomm_data.county_subdivision
-WHERE name !~ '(not defined|^District \d)';
+WHERE name !~ '(not defined|^District \d)' AND funcstat <> 'S';
 
 CREATE TEMP TABLE unit_name AS
 SELECT DISTINCT u.kind, u.id, u.fips, v.variant, v.alias
 FROM unit u,
 	LATERAL (SELECT regexp_replace(u.base, '^(City of the Village of|The Village of|Village of|City of|Town of|Borough of|Urban) ', '') AS b) p,
 	LATERAL (VALUES (u.base, false), (p.b, true), (regexp_replace(p.b, ' (City|Town|Village)$', ''), true),
-		(CASE WHEN u.name ~ '(government|urban county|\(balance\))' THEN regexp_replace(u.base, '[-/].*$', '') END, true)
+		(CASE WHEN u.name ~ '(government|urban county|\(balance\))' THEN regexp_replace(u.base, '[-/].*$', '') END, true),
+		(substring(u.base FROM '\(([^)]+)\)$'), true)
 	) AS v(variant, alias)
 WHERE v.variant IS NOT NULL;
 CREATE TEMP TABLE name_key AS
 SELECT variant, pg_temp.name_key(variant) AS key FROM (SELECT DISTINCT variant FROM unit_name) d;
 CREATE TEMP TABLE unit_key AS
-SELECT DISTINCT u.*, k.key, n.alias
+SELECT u.*, k.key, n.alias
 FROM unit u JOIN unit_name n USING (kind, id, fips) JOIN name_key k USING (variant)
 WHERE k.key <> '';
 -- an alias that is also a unit's own name is not an alias
@@ -1267,9 +1271,10 @@ CREATE TEMP TABLE part_found (n int, fips text[], share float8[], weight float8,
 -- The units named KEYS in state ST (in COUNTIES when given), the best-ranked
 -- kind only: incorporated places first, then county subdivisions, then
 -- census-designated places (which have no police of their own); for a name
--- that says Township, townships first.  HOW: 'exact' (names), 'alias' (names
+-- that says Township, townships first.  Places with less than a tenth of the
+-- agency's population POP (less 1,000) are left out.  HOW: 'exact' (names), 'alias' (names
 -- and aliases), 'prefix' (a name that starts with the key: truncated names)
-CREATE FUNCTION pg_temp.units_named(st text, keys text[], how text, want_township boolean, counties text[])
+CREATE FUNCTION pg_temp.units_named(st text, keys text[], how text, want_township boolean, counties text[], pop int)
 RETURNS TABLE (kind text, id text, fips text, share float8, pop_total bigint)
 LANGUAGE sql STABLE AS $$
 	WITH c AS (
@@ -1283,7 +1288,10 @@ LANGUAGE sql STABLE AS $$
 		  AND CASE how WHEN 'exact' THEN u.key = ANY (keys) AND NOT u.alias
 					   WHEN 'alias' THEN u.key = ANY (keys)
 					   ELSE NOT u.alias AND u.key LIKE keys[1] || '%' END
-		  AND (counties IS NULL OR u.fips = ANY (counties)))
+		  AND (counties IS NULL OR u.fips = ANY (counties))
+		  -- a place far smaller than the agency is not its place (a town of
+		  -- 107 residents for a police department of 6,477)
+		  AND NOT coalesce(u.kind = 'place' AND pop > 10 * u.pop_total + 1000, false))
 	SELECT DISTINCT kind, id, fips, share, pop_total FROM c WHERE rank = (SELECT min(rank) FROM c)
 $$;
 
@@ -1306,16 +1314,13 @@ BEGIN
 	SELECT array_agg(u.kind || ':' || u.id ORDER BY u.kind, u.id, u.fips), array_agg(u.fips ORDER BY u.kind, u.id, u.fips),
 		   array_agg(u.share ORDER BY u.kind, u.id, u.fips), array_agg(u.pop_total ORDER BY u.kind, u.id, u.fips)
 	INTO units, unit_fips, unit_share, unit_pop
-	FROM pg_temp.units_named(st, keys, how, want_township, counties) u;
+	FROM pg_temp.units_named(st, keys, how, want_township, counties, pop) u;
 	IF units IS NULL THEN
-		RETURN;
-	END IF;
-	-- a place far smaller than the agency is not its place (a town of 107
-	-- residents for a police department of 6,477)
-	IF pop > 0 AND NOT EXISTS (SELECT 1 FROM unnest(units, unit_pop) AS x(u, p)
-							   WHERE p IS NULL OR pop <= 10 * p + 1000) THEN
-		problem := format('the places of that name in %s have %s residents (Census 2010), the agency %s',
-						  st, (SELECT max(p) FROM unnest(unit_pop) p), pop);
+		-- say so when there are places of that name, all far too small
+		SELECT format('the places of that name in %s have at most %s residents (Census 2010), the agency %s',
+					  st, max(u.pop_total), pop)
+		INTO problem FROM pg_temp.units_named(st, keys, how, want_township, counties, NULL) u
+		HAVING count(*) > 0;
 		RETURN;
 	END IF;
 	IF (SELECT count(DISTINCT f) FROM unnest(unit_fips) f) = 1 THEN
@@ -1470,7 +1475,7 @@ BEGIN
 												 'alias', parts[i] ~* '(township|town)$', NULL, NULL);
 			INSERT INTO part_found VALUES (i, r.fips, r.share,
 				(SELECT max(u.pop_total) FROM pg_temp.units_named(st, ARRAY[pg_temp.name_key(parts[i]), pg_temp.name_key(part)],
-																	'alias', parts[i] ~* '(township|town)$', r.fips) u),
+																	'alias', parts[i] ~* '(township|town)$', r.fips, NULL) u),
 				coalesce(r.problem, CASE WHEN r.fips IS NULL THEN format('no place or county subdivision named %s', quote_literal(parts[i])) END));
 		END LOOP;
 		-- parts in several counties, again within the counties of the others
@@ -1569,12 +1574,11 @@ SELECT n.state, n.agency, n.pop, ARRAY[min(u.fips)] AS fips, ARRAY[1.0::float8] 
 	'name'::text AS method, NULL::text AS problem
 FROM city_name n,
 	LATERAL pg_temp.units_named(n.state, ARRAY[pg_temp.name_key(n.body), pg_temp.name_key(n.bare)],
-								'exact', n.township, NULL) u
+								'exact', n.township, NULL, n.pop) u
 WHERE n.hint IS NULL
   AND NOT EXISTS (SELECT 1 FROM agency_xwalk x WHERE x.state = n.state AND x.agency = n.agency)
 GROUP BY n.state, n.agency, n.pop
-HAVING count(DISTINCT u.fips) = 1
-   AND NOT (n.pop > 0 AND bool_and(u.pop_total IS NOT NULL AND n.pop > 10 * u.pop_total + 1000));
+HAVING count(DISTINCT u.fips) = 1;
 INSERT INTO city_match
 SELECT n.state, n.agency, n.pop, m.*
 FROM city_name n, LATERAL pg_temp.match_city(n.state, n.agency, n.pop) m

@@ -34,8 +34,8 @@ NODATA = "#d9d9d9"
 # latent class colours by class number (ColorBrewer Set1)
 CLASS_COLOURS = ["#e41a1c", "#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#999999"]
 SOURCES = ("Boundaries: US Census 2010 counties, 1:20m. Activation dates: Secure Communities "
-           "(Vargas-Nunez et al. replication data). Crime: FBI CIUS Table 10, offences known to "
-           "county agencies. ICE field offices: UWCHR. Made with scomm (scripts/map).")
+           "(Vargas-Nunez et al. replication data). Crime: FBI CIUS Tables 8 and 10, offences known to "
+           "every reporting agency. ICE field offices: UWCHR. Made with scomm (scripts/map).")
 
 # name, layer, title, subtitle
 MAPS = [
@@ -47,8 +47,8 @@ MAPS = [
      "Year of activation, 2008-2013 (every county was activated by 2013-01-22)"),
     ("burglary_change", "Burglary change",
      "Burglaries after activation against before",
-     "Offences per 100,000 residents known to county agencies: mean of the 3 years after activation "
-     "minus the 3 years before"),
+     "Offences per 100,000 residents known to every reporting agency (county-years with coverage of at "
+     "least 90%): mean of the 3 years after activation minus the 3 years before"),
     ("activation_clusters", "Activation clusters",
      "Where activation came early or late together",
      "Local Moran's I of the activation day, queen neighbours, 999 permutations, p <= 0.05"),
@@ -100,7 +100,7 @@ def change_renderer():
               "rose by 25 to 75", "rose by 75 to 150", "rose by more than 150"]
     ranges = [QgsRendererRange(breaks[k], breaks[k + 1], fill(colours[k]), labels[k]) for k in range(7)]
     r = QgsGraduatedSymbolRenderer("coalesce(burglary_change, -1e12)", ranges)
-    r.addClassRange(QgsRendererRange(-2e12, -1e10, fill(NODATA), "no county-agency data"))
+    r.addClassRange(QgsRendererRange(-2e12, -1e10, fill(NODATA), "no data (coverage below 90%)"))
     return r
 
 

@@ -20,6 +20,23 @@ CREATE TABLE IF NOT EXISTS scomm_data.county_trajectory (
 	group_id int NOT NULL,
 	posterior float8 NOT NULL
 );
+-- their columns' comments (the steps that write them comment the tables)
+COMMENT ON COLUMN scomm_data.county_class.fips IS '5-digit county FIPS code, 2010 vintage';
+COMMENT ON COLUMN scomm_data.county_trajectory.fips IS '5-digit county FIPS code, 2010 vintage';
+COMMENT ON COLUMN scomm_data.county_trajectory.group_id IS 'Most likely trajectory group (numbered by share, largest first)';
+COMMENT ON COLUMN scomm_data.county_trajectory.posterior IS 'Posterior probability of that group';
+-- and those of the trajectory step's model table, when that step ran
+DO $$
+BEGIN
+	IF to_regclass('scomm_data.county_trajectory_model') IS NOT NULL THEN
+		COMMENT ON COLUMN scomm_data.county_trajectory_model.model IS
+			'The trajectory model (scomm.trajectory_model; read it with trajectory_fit, trajectory_shares, trajectory_coefficients, trajectory_curves)';
+		COMMENT ON COLUMN scomm_data.county_trajectory_model.panel IS
+			'The panel it was fitted to (scomm.trajectory_panel; trajectory_membership(model, panel) gives each county''s group)';
+		COMMENT ON COLUMN scomm_data.county_trajectory_model.fitted_by IS 'The call that fitted the model';
+	END IF;
+END
+$$;
 
 -- No latent classes yet (the latent class step has not run): a PLACEHOLDER,
 -- so that the class map has something to draw — each county's true class
@@ -44,22 +61,31 @@ COMMENT ON TABLE scomm_data.county_class IS
 -- The numbers behind the county layer (tables, so QGIS redraws fast)
 ----------------------------------------------------------------------------
 
--- before/after: offences known to county agencies per 100,000 residents,
--- within three years of activation (real FBI data), per county and offence
+-- before/after: offences known to every reporting agency of the county per
+-- 100,000 residents (county totals, real FBI data), in the county-years
+-- whose reporting agencies cover at least 90% of the residents, within three
+-- years of activation, per county and offence
 DROP TABLE IF EXISTS scomm_data.county_prepost;
 CREATE TABLE scomm_data.county_prepost AS
 SELECT c.fips, c.offense, r.n_before, r.n_after, r.mean_before, r.mean_after, r.change, r.p_value
 FROM (SELECT c.fips, c.offense,
-             prepost(crime_rate(c.count, p.population), make_date(c.year, 7, 1), a.cohort, '3 years') AS r
-      FROM scomm_data.crime c
-      JOIN scomm_data.population p USING (fips, year)
+             prepost(crime_rate(c.count, c.population), make_date(c.year, 7, 1), a.cohort, '3 years') AS r
+      FROM scomm_data.county_crime c
       JOIN scomm_data.county_activation a USING (fips)
-      WHERE p.population > 0
+      WHERE c.coverage >= 0.9
       GROUP BY c.fips, c.offense) c,
      LATERAL (SELECT (c.r).*) r;
 ALTER TABLE scomm_data.county_prepost ADD PRIMARY KEY (fips, offense);
 COMMENT ON TABLE scomm_data.county_prepost IS
-	'Before/after activation, per county and offence: offences known to county agencies per 100,000 residents (FBI CIUS Table 10, real), years dated 1 July, within 3 years of activation (scomm.prepost); made by scripts/demo.d/70_map_layers.sql';
+	'Before/after activation, per county and offence: offences known to every reporting agency per 100,000 residents (scomm_data.county_crime, FBI CIUS Tables 8 and 10, real), county-years with coverage >= 0.9, years dated 1 July, within 3 years of activation (scomm.prepost); made by scripts/demo.d/70_map_layers.sql';
+COMMENT ON COLUMN scomm_data.county_prepost.fips IS '5-digit county FIPS code, 2010 vintage';
+COMMENT ON COLUMN scomm_data.county_prepost.offense IS 'FBI offense name (as in scomm_data.county_crime)';
+COMMENT ON COLUMN scomm_data.county_prepost.n_before IS 'County-years before activation (within 3 years)';
+COMMENT ON COLUMN scomm_data.county_prepost.n_after IS 'County-years from activation on (within 3 years)';
+COMMENT ON COLUMN scomm_data.county_prepost.mean_before IS 'Mean offences per 100,000 residents before activation';
+COMMENT ON COLUMN scomm_data.county_prepost.mean_after IS 'Mean offences per 100,000 residents after activation';
+COMMENT ON COLUMN scomm_data.county_prepost.change IS 'mean_after - mean_before';
+COMMENT ON COLUMN scomm_data.county_prepost.p_value IS 'Welch t-test p-value of change (NULL with fewer than 2 years on a side)';
 
 -- SIMULATED removals by criminality level, October 2008 to March 2011
 DROP TABLE IF EXISTS scomm_data.county_removals_simulated;
@@ -74,6 +100,9 @@ GROUP BY 1, 2;
 ALTER TABLE scomm_data.county_removals_simulated ADD PRIMARY KEY (fips, level);
 COMMENT ON TABLE scomm_data.county_removals_simulated IS
 	'SIMULATED removals through Secure Communities by county and criminality level, October 2008 to March 2011 (scomm.simulate_removals, seed 1; county removals by level are not public)';
+COMMENT ON COLUMN scomm_data.county_removals_simulated.fips IS '5-digit county FIPS code, 2010 vintage';
+COMMENT ON COLUMN scomm_data.county_removals_simulated.level IS 'ICE criminality level as text: L1, L2, L3 or NC';
+COMMENT ON COLUMN scomm_data.county_removals_simulated.removals IS 'SIMULATED removals of that level';
 
 -- clusters of activation timing: local Moran's I of the activation day
 -- (days after 2008-10-27), queen contiguity, row-standardised, 999
@@ -83,6 +112,9 @@ CREATE TABLE scomm_data.county_neighbor AS SELECT * FROM contiguity();
 ALTER TABLE scomm_data.county_neighbor ADD PRIMARY KEY (fips, neighbor);
 COMMENT ON TABLE scomm_data.county_neighbor IS
 	'Queen contiguity of the counties (scomm.contiguity()): each pair of touching counties in both directions; shares_edge for a common stretch of border';
+COMMENT ON COLUMN scomm_data.county_neighbor.fips IS 'A county (5-digit FIPS code)';
+COMMENT ON COLUMN scomm_data.county_neighbor.neighbor IS 'A county whose boundary touches it';
+COMMENT ON COLUMN scomm_data.county_neighbor.shares_edge IS 'They share a stretch of border (rook neighbours), not only a point';
 DROP TABLE IF EXISTS scomm_data.county_activation_lisa;
 CREATE TABLE scomm_data.county_activation_lisa AS
 SELECT l.id AS fips, l.value AS activation_day, l.lag, l.i, l.p_value, l.quadrant
@@ -94,6 +126,12 @@ FROM (SELECT array_agg(fips ORDER BY fips) AS f,
 ALTER TABLE scomm_data.county_activation_lisa ADD PRIMARY KEY (fips);
 COMMENT ON TABLE scomm_data.county_activation_lisa IS
 	'Local Moran''s I of the activation day (days after 2008-10-27) with queen contiguity, row-standardised weights, 999 permutations, seed 1 (scomm.local_morans_i)';
+COMMENT ON COLUMN scomm_data.county_activation_lisa.fips IS '5-digit county FIPS code, 2010 vintage';
+COMMENT ON COLUMN scomm_data.county_activation_lisa.activation_day IS 'Days from 2008-10-27 (the first activation) to the county''s activation';
+COMMENT ON COLUMN scomm_data.county_activation_lisa.lag IS 'Spatial lag: mean activation day of the neighbours';
+COMMENT ON COLUMN scomm_data.county_activation_lisa.i IS 'Local Moran''s I';
+COMMENT ON COLUMN scomm_data.county_activation_lisa.p_value IS 'Conditional permutation p-value (999 permutations)';
+COMMENT ON COLUMN scomm_data.county_activation_lisa.quadrant IS 'high-high, low-low, high-low or low-high; NULL without neighbours';
 
 ----------------------------------------------------------------------------
 -- Layers
@@ -133,7 +171,7 @@ SELECT c.fips::int AS id,
 	l.p_value AS activation_lisa_p_value,
 	CASE WHEN l.quadrant IS NULL THEN NULL WHEN l.p_value <= 0.05 THEN l.quadrant ELSE 'not significant' END
 		AS activation_cluster,
-	c.geom_simple AS geom
+	ST_WrapX(c.geom_simple, 0, -360)::geometry(MultiPolygon, 4326) AS geom
 FROM scomm_data.county c
 LEFT JOIN scomm_data.ice_aor o USING (fips)
 LEFT JOIN scomm_data.population p ON p.fips = c.fips AND p.year = 2010
@@ -189,21 +227,21 @@ COMMENT ON COLUMN scomm_data.county_layer.latent_class IS 'Latent class of the c
 COMMENT ON COLUMN scomm_data.county_layer.class_posterior IS 'Posterior probability of the county''s latent class';
 COMMENT ON COLUMN scomm_data.county_layer.trajectory_group IS 'Crime trajectory group (scomm_data.county_trajectory); NULL when not available';
 COMMENT ON COLUMN scomm_data.county_layer.trajectory_posterior IS 'Posterior probability of the trajectory group';
-COMMENT ON COLUMN scomm_data.county_layer.murder_change IS 'Murders per 100,000 residents known to county agencies: mean of the 3 years after activation minus the 3 years before (real FBI data)';
+COMMENT ON COLUMN scomm_data.county_layer.murder_change IS 'Murders per 100,000 residents known to every reporting agency of the county: mean of the 3 years after activation minus the 3 years before (real FBI data, county totals of scomm_data.county_crime, county-years with coverage >= 0.9)';
 COMMENT ON COLUMN scomm_data.county_layer.murder_p_value IS 'Welch t-test p-value of murder_change';
-COMMENT ON COLUMN scomm_data.county_layer.rape_change IS 'Rapes per 100,000 known to county agencies: after minus before activation, 3-year windows';
+COMMENT ON COLUMN scomm_data.county_layer.rape_change IS 'Rapes per 100,000 known to every reporting agency (county totals, coverage >= 0.9): after minus before activation, 3-year windows';
 COMMENT ON COLUMN scomm_data.county_layer.rape_p_value IS 'Welch t-test p-value of rape_change';
-COMMENT ON COLUMN scomm_data.county_layer.robbery_change IS 'Robberies per 100,000 known to county agencies: after minus before activation, 3-year windows';
+COMMENT ON COLUMN scomm_data.county_layer.robbery_change IS 'Robberies per 100,000 known to every reporting agency (county totals, coverage >= 0.9): after minus before activation, 3-year windows';
 COMMENT ON COLUMN scomm_data.county_layer.robbery_p_value IS 'Welch t-test p-value of robbery_change';
-COMMENT ON COLUMN scomm_data.county_layer.aggravated_assault_change IS 'Aggravated assaults per 100,000 known to county agencies: after minus before activation, 3-year windows';
+COMMENT ON COLUMN scomm_data.county_layer.aggravated_assault_change IS 'Aggravated assaults per 100,000 known to every reporting agency (county totals, coverage >= 0.9): after minus before activation, 3-year windows';
 COMMENT ON COLUMN scomm_data.county_layer.aggravated_assault_p_value IS 'Welch t-test p-value of aggravated_assault_change';
-COMMENT ON COLUMN scomm_data.county_layer.burglary_change IS 'Burglaries per 100,000 known to county agencies: after minus before activation, 3-year windows';
+COMMENT ON COLUMN scomm_data.county_layer.burglary_change IS 'Burglaries per 100,000 known to every reporting agency (county totals, coverage >= 0.9): after minus before activation, 3-year windows';
 COMMENT ON COLUMN scomm_data.county_layer.burglary_p_value IS 'Welch t-test p-value of burglary_change';
-COMMENT ON COLUMN scomm_data.county_layer.larceny_change IS 'Larcenies per 100,000 known to county agencies: after minus before activation, 3-year windows';
+COMMENT ON COLUMN scomm_data.county_layer.larceny_change IS 'Larcenies per 100,000 known to every reporting agency (county totals, coverage >= 0.9): after minus before activation, 3-year windows';
 COMMENT ON COLUMN scomm_data.county_layer.larceny_p_value IS 'Welch t-test p-value of larceny_change';
-COMMENT ON COLUMN scomm_data.county_layer.motor_vehicle_theft_change IS 'Motor vehicle thefts per 100,000 known to county agencies: after minus before activation, 3-year windows';
+COMMENT ON COLUMN scomm_data.county_layer.motor_vehicle_theft_change IS 'Motor vehicle thefts per 100,000 known to every reporting agency (county totals, coverage >= 0.9): after minus before activation, 3-year windows';
 COMMENT ON COLUMN scomm_data.county_layer.motor_vehicle_theft_p_value IS 'Welch t-test p-value of motor_vehicle_theft_change';
-COMMENT ON COLUMN scomm_data.county_layer.arson_change IS 'Arsons per 100,000 known to county agencies: after minus before activation, 3-year windows';
+COMMENT ON COLUMN scomm_data.county_layer.arson_change IS 'Arsons per 100,000 known to every reporting agency (county totals, coverage >= 0.9): after minus before activation, 3-year windows';
 COMMENT ON COLUMN scomm_data.county_layer.arson_p_value IS 'Welch t-test p-value of arson_change';
 COMMENT ON COLUMN scomm_data.county_layer.simulated_removals_l1 IS 'SIMULATED removals of Level 1 (aggravated felony, or two or more felonies), Oct 2008 - Mar 2011';
 COMMENT ON COLUMN scomm_data.county_layer.simulated_removals_l2 IS 'SIMULATED removals of Level 2 (one felony, or three or more misdemeanors), Oct 2008 - Mar 2011';
@@ -214,7 +252,7 @@ COMMENT ON COLUMN scomm_data.county_layer.simulated_share_nc IS 'SIMULATED share
 COMMENT ON COLUMN scomm_data.county_layer.activation_lisa_i IS 'Local Moran''s I of the activation day (queen neighbours)';
 COMMENT ON COLUMN scomm_data.county_layer.activation_lisa_p_value IS 'Permutation p-value of activation_lisa_i (999 permutations)';
 COMMENT ON COLUMN scomm_data.county_layer.activation_cluster IS 'Cluster of activation timing: high-high (late among late), low-low (early among early), high-low, low-high at p <= 0.05, else not significant; NULL without neighbours';
-COMMENT ON COLUMN scomm_data.county_layer.geom IS 'Boundary simplified for drawing (scomm_data.county.geom_simple; exact boundary in scomm_data.county.geom)';
+COMMENT ON COLUMN scomm_data.county_layer.geom IS 'Boundary simplified for drawing (scomm_data.county.geom_simple; exact boundary in scomm_data.county.geom); the Aleutian islands east of 180 degrees are moved by -360 degrees of longitude, so that the layer''s extent is the United States (-188 to -65)';
 
 -- states and field offices: sums over their counties
 CREATE VIEW scomm_data.state_layer AS
@@ -223,7 +261,7 @@ SELECT s.state_fips::int AS id, s.state_fips, s.state, s.counties, s.land_area_s
 	x.counties_early, x.counties_early::float8 / s.counties AS share_early,
 	x.simulated_removals_total, x.simulated_removals_nc,
 	x.simulated_removals_nc::float8 / nullif(x.simulated_removals_total, 0) AS simulated_share_nc,
-	s.geom_simple AS geom
+	ST_WrapX(s.geom_simple, 0, -360)::geometry(MultiPolygon, 4326) AS geom
 FROM scomm_data.state s
 JOIN (SELECT state_fips, sum(population_2010)::bigint AS population_2010,
 		  sum(noncitizens_2010)::bigint AS noncitizens_2010,
@@ -248,7 +286,7 @@ COMMENT ON COLUMN scomm_data.state_layer.share_early IS 'Share of the counties a
 COMMENT ON COLUMN scomm_data.state_layer.simulated_removals_total IS 'SIMULATED removals, Oct 2008 - Mar 2011';
 COMMENT ON COLUMN scomm_data.state_layer.simulated_removals_nc IS 'SIMULATED removals of non-criminals, Oct 2008 - Mar 2011';
 COMMENT ON COLUMN scomm_data.state_layer.simulated_share_nc IS 'SIMULATED share of non-criminals among the removals';
-COMMENT ON COLUMN scomm_data.state_layer.geom IS 'Boundary: union of the simplified county boundaries (exact union in scomm_data.state.geom)';
+COMMENT ON COLUMN scomm_data.state_layer.geom IS 'Boundary: union of the simplified county boundaries (exact union in scomm_data.state.geom); Aleutians east of 180 degrees moved by -360 degrees';
 
 CREATE VIEW scomm_data.field_office_layer AS
 SELECT ((ascii(substr(f.aor, 1, 1)) - 65) * 676 + (ascii(substr(f.aor, 2, 1)) - 65) * 26
@@ -258,7 +296,7 @@ SELECT ((ascii(substr(f.aor, 1, 1)) - 65) * 676 + (ascii(substr(f.aor, 2, 1)) - 
 	x.counties_early, x.counties_early::float8 / f.counties AS share_early,
 	x.simulated_removals_total, x.simulated_removals_nc,
 	x.simulated_removals_nc::float8 / nullif(x.simulated_removals_total, 0) AS simulated_share_nc,
-	f.geom_simple AS geom
+	ST_WrapX(f.geom_simple, 0, -360)::geometry(MultiPolygon, 4326) AS geom
 FROM scomm_data.field_office f
 JOIN (SELECT field_office AS aor, sum(population_2010)::bigint AS population_2010,
 		  sum(noncitizens_2010)::bigint AS noncitizens_2010,
@@ -284,7 +322,7 @@ COMMENT ON COLUMN scomm_data.field_office_layer.share_early IS 'Share of the cou
 COMMENT ON COLUMN scomm_data.field_office_layer.simulated_removals_total IS 'SIMULATED removals, Oct 2008 - Mar 2011';
 COMMENT ON COLUMN scomm_data.field_office_layer.simulated_removals_nc IS 'SIMULATED removals of non-criminals, Oct 2008 - Mar 2011';
 COMMENT ON COLUMN scomm_data.field_office_layer.simulated_share_nc IS 'SIMULATED share of non-criminals among the removals';
-COMMENT ON COLUMN scomm_data.field_office_layer.geom IS 'Boundary: union of the simplified county boundaries (exact union in scomm_data.field_office.geom)';
+COMMENT ON COLUMN scomm_data.field_office_layer.geom IS 'Boundary: union of the simplified county boundaries (exact union in scomm_data.field_office.geom); Aleutians east of 180 degrees moved by -360 degrees';
 
 ----------------------------------------------------------------------------
 -- What the demo prints
@@ -299,8 +337,8 @@ FROM geometry_columns g
 WHERE g.f_table_schema = 'scomm_data' AND g.f_table_name LIKE '%\_layer'
 ORDER BY 1;
 
-\pset title 'Is activation timing clustered in space? Global Moran''s I of the activation day, queen neighbours, 999 permutations'
-SELECT n, pairs / 2 AS neighbour_pairs, islands, round(i::numeric, 3) AS morans_i, round(expected::numeric, 5) AS expected,
+\pset title 'Is activation timing clustered in space? Global Moran''s I of the activation day, queen neighbours, 999 permutations (pairs: ordered neighbour pairs, each touching pair of counties counted in both directions)'
+SELECT n, pairs, islands, round(i::numeric, 3) AS morans_i, round(expected::numeric, 5) AS expected,
        round(z::numeric, 1) AS z, p_permutation
 FROM (SELECT array_agg(fips) AS f, array_agg(activation_day) AS x FROM scomm_data.county_activation_lisa) v,
      (SELECT array_agg(fips) AS a, array_agg(neighbor) AS b FROM scomm_data.county_neighbor) n,
@@ -311,7 +349,7 @@ SELECT coalesce(activation_cluster, 'no neighbours') AS activation_cluster, coun
        min(activation_date) AS first, max(activation_date) AS last
 FROM scomm_data.county_layer GROUP BY 1 ORDER BY 2 DESC;
 
-\pset title 'And the change in burglary after activation (real FBI county-agency data, per 100,000)?'
+\pset title 'And the change in burglary after activation (real FBI county totals, coverage >= 0.9, per 100,000)?'
 SELECT n, round(i::numeric, 3) AS morans_i, round(expected::numeric, 5) AS expected, p_permutation
 FROM (SELECT array_agg(fips) AS f, array_agg(burglary_change) AS x
       FROM scomm_data.county_layer WHERE burglary_change IS NOT NULL) v,

@@ -83,4 +83,47 @@ expect "Goodman-Bacon: three types, weights summing to 1" "3 1.000" "$got"
 got=$(printf '%s\n' "$out" | sed -n '/^Reading$/,/^$/p' | grep -c '^[1-5]\. ' || true)
 expect "sentences of the reading" 5 "$got"
 printf '%s\n' "$out" | grep -q "psql -h" || { echo "  the demo does not say how to connect"; fail=1; }
+q() { psql -X -At -d $db -c "$1"; }
+# a new session of the demo's database has scomm on its search path
+expect "search_path of a new session" "public, scomm" "$(q "SHOW search_path")"
+expect "an operator of scomm without a schema" t "$(q "SELECT 'L1'::scomm.criminality_level > 'L2'")"
+# every table, view and column in scomm_data has a comment, the demo's too
+expect "tables, views and columns of scomm_data without a COMMENT" "" \
+	"$(q "SELECT string_agg(x, ', ' ORDER BY x) FROM (
+		SELECT c.relname AS x FROM pg_class c WHERE c.relnamespace = 'scomm_data'::regnamespace
+			AND c.relkind IN ('r', 'v', 'm', 'p') AND obj_description(c.oid, 'pg_class') IS NULL
+		UNION ALL
+		SELECT c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+		WHERE c.relnamespace = 'scomm_data'::regnamespace AND c.relkind IN ('r', 'v', 'm', 'p')
+			AND a.attnum > 0 AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NULL) s")"
+# a BI tool or QGIS sees scomm's types as opaque: every relation with an
+# activation cohort has the plain activation date beside it, and the layers
+# have no column of scomm's types at all
+expect "relations with an activation_cohort column but no activation_date date column" "" \
+	"$(q "SELECT string_agg(DISTINCT c.relname, ', ') FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+		WHERE c.relnamespace = 'scomm_data'::regnamespace AND a.atttypid = 'scomm.activation_cohort'::regtype
+		  AND NOT EXISTS (SELECT 1 FROM pg_attribute d WHERE d.attrelid = c.oid AND d.attname = 'activation_date'
+						  AND d.atttypid = 'date'::regtype)")"
+expect "columns of scomm's types in the map layers" 0 \
+	"$(q "SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid
+		WHERE c.relnamespace = 'scomm_data'::regnamespace AND c.relname LIKE '%\_layer' AND a.attnum > 0
+		  AND t.typnamespace = 'scomm'::regnamespace")"
+# the layers' extent is the United States (QGIS zooms to it), not -180..180:
+# the Aleutians east of 180 degrees are moved by -360
+for layer in county_layer state_layer field_office_layer; do
+	expect "$layer extent within -190..-60 by 18..72 degrees" t \
+		"$(q "SELECT ST_XMin(e) > -190 AND ST_XMax(e) < -60 AND ST_YMin(e) > 18 AND ST_YMax(e) < 72
+			FROM (SELECT ST_Extent(geom) AS e FROM scomm_data.$layer) s")"
+done
+expect "Aleutians West in county_layer: west of -180, the same area" "t|t" \
+	"$(q "SELECT ST_XMin(l.geom) < -180 AND ST_XMax(l.geom) < -160, abs(ST_Area(l.geom) - ST_Area(c.geom_simple)) < 1e-9
+		FROM scomm_data.county_layer l JOIN scomm_data.county c USING (fips) WHERE fips = '02016'" | tr -d ' ')"
+# DROP EXTENSION scomm CASCADE drops exactly what the README says it drops
+# after the demo (the block after "drops these" in README.md)
+want=$(awk '/DROP EXTENSION scomm CASCADE` drops these/ { f = 1; next } f && /^ *```$/ { if (b) exit; b = 1; next }
+	f && b { sub(/^ +/, ""); print }' "$root/README.md" | sort)
+got=$(psql -X -q -d $db -c "SET client_min_messages = notice" -c "DROP EXTENSION scomm CASCADE" 2>&1 |
+	sed -n 's/^\(DETAIL:  \)\{0,1\}drop cascades to //p' | sort)
+expect "DROP EXTENSION scomm CASCADE after the demo drops what the README lists" "$want" "$got"
+[ -n "$want" ] || { echo "  README.md lists nothing that DROP EXTENSION scomm CASCADE drops"; fail=1; }
 exit $fail

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Keeps the README true: runs every ```sql block of README.md, each in its own
-# session (search_path = public, scomm, as the README tells users to set it)
-# on a fresh database with the extension and the real data, and
-# compares each result with the output block that follows it in the README
-# (when there is one; trailing spaces and psql's row-count footer ignored).
+# Keeps the README true: runs every ```sql block of README.md in order, in ONE
+# psql session, as a reader pastes them one after the other, on a fresh
+# database set up as scripts/demo sets up its own (the extension, the
+# database's search_path = public, scomm, the real data loaded by
+# scripts/load; the demo's analysis steps are not needed), from a scratch
+# directory (no example may depend on the current directory).  Compares each
+# block's output with the output block that follows it in the README (when
+# there is one): the last lines of the block's output, trailing spaces and
+# psql's row-count footer ignored.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 db=scomm_readme_test
@@ -12,6 +16,7 @@ psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE 
 trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db"; rm -rf "$work"' EXIT
 export PGDATABASE=$db
 psql -X -q -c "SET client_min_messages = warning; CREATE EXTENSION scomm CASCADE"
+psql -X -q -c "ALTER DATABASE $db SET search_path = public, scomm"
 "$root/scripts/load" >/dev/null 2>&1
 
 # Split README into numbered sql blocks and the output blocks right after them.
@@ -24,14 +29,25 @@ awk -v dir="$work" '
 	{ blank_only = 0; last = "" }
 ' "$root/README.md"
 
+# one script: each block after a marker line
+blocks=$(ls "$work"/*.sql | wc -l)
+for n in $(seq 1 "$blocks"); do
+	printf '\\echo @@README-BLOCK %s@@\n' "$n"
+	cat "$work/$n.sql"
+	printf '\n'
+done >"$work/all.psql"
+mkdir "$work/elsewhere"
+status=0
+(cd "$work/elsewhere" && psql -X -q -v ON_ERROR_STOP=1 -P footer=off -f "$work/all.psql" >"$work/all.out" 2>&1 </dev/null) || status=$?
+# the output of each block, by its marker
+awk -v dir="$work" '/^@@README-BLOCK [0-9]+@@$/ { n = $2; sub(/@@$/, "", n); file = dir "/" n ".got"; printf "" > file; next }
+	n != "" { print > file }' "$work/all.out"
+
 fail=0
-blocks=0
-for sql in $(ls "$work"/*.sql | sort -V); do
-	n=$(basename "$sql" .sql)
-	blocks=$((blocks + 1))
-	if ! PGOPTIONS='-c search_path=public,scomm' psql -X -q -v ON_ERROR_STOP=1 -P footer=off -f "$sql" >"$work/$n.got" 2>&1 </dev/null; then
-		echo "  README sql block $n failed:"; sed 's/^/    /' "$work/$n.got"; fail=1; continue
-	fi
+ran=0
+for n in $(seq 1 "$blocks"); do
+	[ -f "$work/$n.got" ] || break
+	ran=$n
 	if [ -f "$work/$n.want" ]; then
 		# the output of the block's last statement, compared without trailing spaces
 		if ! diff <(sed 's/[[:space:]]*$//' "$work/$n.want" | sed '/^$/d') \
@@ -40,6 +56,13 @@ for sql in $(ls "$work"/*.sql | sort -V); do
 		fi
 	fi
 done
-echo "  $blocks README sql blocks run"
-[ "$blocks" -gt 0 ] || fail=1
+if [ "$status" != 0 ]; then
+	echo "  README sql block $ran failed (psql status $status), in the one session:"
+	sed 's/^/    /' "$work/$ran.sql"
+	echo "  its output:"
+	sed 's/^/    /' "$work/$ran.got"
+	fail=1
+fi
+echo "  $ran of $blocks README sql blocks run in one session"
+[ "$blocks" -gt 0 ] && [ "$ran" = "$blocks" ] || fail=1
 exit $fail
