@@ -13,6 +13,13 @@
 #include "mlogit.h"
 #include "symmat.h"
 
+/*
+ * A step is kept when the objective does not fall by more than its rounding
+ * error (a sum over many units), so that the small steps near the optimum
+ * are not refused for noise.
+ */
+#define MLOGIT_NOISE 1e-12
+
 struct scomm_mlogit_work
 {
 	int			K;
@@ -349,17 +356,17 @@ scomm_mlogit_fit(scomm_mlogit_work *w, size_t n, const double *x,
 			break;
 		for (c = 0; c < w->npar; c++)
 			dec += w->grad[c] * w->step[c];
-		if (!(dec / 2.0 > tol))
+		if (it > 0 && !(dec / 2.0 > tol))
 			break;
 		for (h = 0; h <= 40; h++, t /= 2.0)
 		{
 			for (c = 0; c < w->npar; c++)
 				w->trial[c] = beta[c] + t * w->step[c];
 			lt = scomm_mlogit_loglik(w->K, w->p, w->trial, n, x, y, f);
-			if (lt >= ll)
+			if (lt >= ll - MLOGIT_NOISE * (1.0 + fabs(ll)))
 				break;
 		}
-		if (!(lt >= ll))
+		if (!(lt >= ll - MLOGIT_NOISE * (1.0 + fabs(ll))))
 			break;
 		memcpy(beta, w->trial, (size_t) w->npar * sizeof(double));
 		ll = lt;
