@@ -139,9 +139,15 @@ extern scomm_status scomm_lca_table_add_cov(scomm_lca_table *t,
 											const unsigned char *answers,
 											int nitems, const double *cov,
 											int ncov, double count);
+/* give a table that holds no pattern yet ncov covariates */
+extern scomm_status scomm_lca_table_set_ncov(scomm_lca_table *t, int ncov);
 /* count rows left out (a NULL covariate): finite, >= 0 */
 extern scomm_status scomm_lca_table_add_skipped(scomm_lca_table *t,
 												double count);
+/*
+ * Add src to dst: the same items and covariates (a table of only skipped
+ * rows merges with any and takes the other's covariates).
+ */
 extern scomm_status scomm_lca_table_merge(scomm_lca_table *dst,
 										  const scomm_lca_table *src);
 extern scomm_status scomm_lca_table_copy(const scomm_lca_table *src,

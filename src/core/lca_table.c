@@ -347,6 +347,24 @@ scomm_lca_table_add_cov(scomm_lca_table *t, const unsigned char *answers,
 	return AddRaw(t, key, count);
 }
 
+/*
+ * Give a table without patterns (only skipped rows, or nothing) ncov
+ * covariates; SCOMM_EINVAL when it already holds patterns.
+ */
+scomm_status
+scomm_lca_table_set_ncov(scomm_lca_table *t, int ncov)
+{
+	if (t == NULL || t->n != 0 || ncov < 0 || ncov > SCOMM_LCA_MAX_COVARIATES)
+		return SCOMM_EINVAL;
+	if (ncov == t->ncov)
+		return SCOMM_OK;
+	t->ncov = ncov;
+	t->keylen = t->nitems + 8 * ncov;
+	scomm_core_free(t->pat);
+	t->pat = scomm_core_alloc(t->cap * (size_t) t->keylen);
+	return t->pat == NULL ? SCOMM_ENOMEM : SCOMM_OK;
+}
+
 /* Count rows left out of the table (a NULL covariate). */
 scomm_status
 scomm_lca_table_add_skipped(scomm_lca_table *t, double count)
@@ -365,8 +383,17 @@ scomm_lca_table_merge(scomm_lca_table *dst, const scomm_lca_table *src)
 	size_t		i;
 	scomm_status st;
 
-	if (dst == NULL || src == NULL || dst->nitems != src->nitems ||
-		dst->ncov != src->ncov)
+	if (dst == NULL || src == NULL || dst->nitems != src->nitems)
+		return SCOMM_EINVAL;
+	/* a table that holds only skipped rows takes the other's covariates */
+	if (dst->ncov != src->ncov && src->n == 0 && src->ncov == 0)
+		return scomm_lca_table_add_skipped(dst, src->skipped);
+	if (dst->ncov != src->ncov && dst->n == 0 && dst->ncov == 0)
+	{
+		if ((st = scomm_lca_table_set_ncov(dst, src->ncov)) != SCOMM_OK)
+			return st;
+	}
+	if (dst->ncov != src->ncov)
 		return SCOMM_EINVAL;
 	if (!isfinite(dst->total + src->total) ||
 		!isfinite(dst->skipped + src->skipped))

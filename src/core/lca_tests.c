@@ -40,6 +40,13 @@
 #include "scomm_random.h"
 #include "symmat.h"
 
+/* Nonzero when model m was fitted with the covariates of table t (one class: none). */
+static int
+SameCovariates(const scomm_lca_table *t, const scomm_lca_model *m)
+{
+	return m->ncov == (m->nclass > 1 ? t->ncov : 0);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Imhof's integral */
 
@@ -296,7 +303,8 @@ scomm_lca_lmr(const scomm_lca_table *t, const scomm_lca_model *m0,
 
 	out->lr = out->vlmr_p = out->lmr_lr = out->lmr_p = NAN;
 	if (t == NULL || m0 == NULL || m1 == NULL || m1->nclass != m0->nclass + 1 ||
-		m0->nitems != t->nitems || m1->nitems != t->nitems || m0->ncov != m1->ncov)
+		m0->nitems != t->nitems || m1->nitems != t->nitems ||
+		!SameCovariates(t, m0) || !SameCovariates(t, m1))
 		return SCOMM_EINVAL;
 	memset(ms, 0, sizeof(ms));
 	memset(&d0, 0, sizeof(d0));
@@ -468,7 +476,7 @@ scomm_lca_blrt(const scomm_lca_table *t, const scomm_lca_model *m0,
 	*used = 0;
 	if (t == NULL || m0 == NULL || m1 == NULL || o == NULL ||
 		m1->nclass != m0->nclass + 1 || draws < 0 ||
-		draws > SCOMM_LCA_MAX_DRAWS || m0->ncov != t->ncov || m1->ncov != t->ncov)
+		draws > SCOMM_LCA_MAX_DRAWS || !SameCovariates(t, m0) || !SameCovariates(t, m1))
 		return SCOMM_EINVAL;
 	if (!WholeCounts(t))
 		return SCOMM_EINVAL;
