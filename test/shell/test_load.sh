@@ -45,9 +45,14 @@ md5_query() { q "$1" | md5_sorted; }
 # every scomm_data table and view, and their definitions, as one checksum
 snapshot() {
 	local t out=""
+	# tables with their rows; views by their definition (their rows come from the tables)
+	out+="views $(md5_query "SELECT c.relname || ' ' || pg_get_viewdef(c.oid) FROM pg_class c
+		WHERE c.relnamespace = 'scomm_data'::regnamespace AND c.relkind = 'v'")"$'\n'
 	for t in $(q "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-			WHERE n.nspname = 'scomm_data' AND c.relkind IN ('r', 'v') ORDER BY 1"); do
-		out+="$t $(q "SELECT count(*) FROM scomm_data.$t") $(md5_query "SELECT t::text FROM scomm_data.$t t")"$'\n'
+			WHERE n.nspname = 'scomm_data' AND c.relkind = 'r' ORDER BY 1"); do
+		# count and an order-free checksum: the sum of 60 bits of each row's md5
+		out+="$t $(q "SELECT count(*) || ' ' || coalesce(sum(('x' || left(md5(t::text), 15))::bit(60)::bigint::numeric), 0)
+			FROM scomm_data.$t t")"$'\n'
 	done
 	out+="columns $(md5_query "SELECT concat_ws('|', table_name, column_name, data_type, udt_schema, udt_name, is_nullable)
 		FROM information_schema.columns WHERE table_schema = 'scomm_data'")"$'\n'
@@ -59,7 +64,7 @@ snapshot() {
 
 # the data files, decompressed
 for f in "$data"/*.gz; do gzip -dc "$f" >"$work/$(basename "$f" .gz)"; done
-cp "$data"/fips_crosswalk.csv "$work/"
+cp "$data"/*.csv "$work/"
 D=$work
 
 # ---------------------------------------------------------------------------
@@ -73,7 +78,9 @@ echo "  scripts/load took $((ms / 1000)).$(printf %03d $((ms % 1000))) s"
 for f in county_fips_names.csv us_counties_2010_20m.geojson scomm_activation_by_county.csv \
 	census_county_population_2000_2009_v2009.csv census_county_popestimate_2010_2019_v2019.csv \
 	acs_noncitizen_population_county_2009_2018.csv fbi_cius_table10_county_agency_offenses_2006_2016.csv \
-	county_ice_aor.csv fbi_ucr_state_crime_1979_2020.csv; do
+	county_ice_aor.csv fbi_ucr_state_crime_1979_2020.csv fips_crosswalk.csv geocorr2018_place_county_2010.csv \
+	census_gazetteer_2017_cousub_names.csv agency_county_crosswalk.csv fbi_cius_table8_city_offenses_2006_2016.csv \
+	ice_287g_agreements_pre2018.csv; do
 	check "loader reports loaded and rejected lines of $f" 1 \
 		"$(grep -c "^    $f: .* loaded.* rejected" "$work/load.out")"
 done
@@ -263,12 +270,268 @@ check "state_crime checksum" "$(tr -d '"' <"$D/fbi_ucr_state_crime_1979_2020.csv
 		larceny, motor_vehicle_theft, arson) FROM scomm_data.state_crime")"
 
 # ---------------------------------------------------------------------------
+# Census places and county subdivisions (the crosswalks for city agencies)
+place_lines() {
+	# skip the two header lines; Latin-1 names are not compared; the county
+	# codes 46102 and 02158 are read as 46113 and 02270
+	awk -F'"' 'NR > 2 { split($0, f, ","); c = $2; if (c == "46102") c = "46113"; if (c == "02158") c = "02270"
+		n = split($0, g, ","); gsub(/ /, "", g[n]); gsub(/ /, "", g[n - 1])
+		print $4 "|" $6 "|" c "|" g[n - 2] "|" g[n] + 0 "|" g[n - 1] + 0 }' "$D/geocorr2018_place_county_2010.csv"
+}
+check "place_county rows (every line but the two header lines)" "$(($(wc -l <"$D/geocorr2018_place_county_2010.csv") - 2))" \
+	"$(q "SELECT count(*) FROM scomm_data.place_county")"
+check "place_county checksum (state, place, county, population, shares)" "$(place_lines | md5_sorted)" \
+	"$(md5_query "SELECT concat_ws('|', state_fips, placefp, fips, population_2010, share, county_share) FROM scomm_data.place_county")"
+check "place_county: every place's shares sum to 1" 0 \
+	"$(q "SELECT count(*) FROM (SELECT state_fips, placefp FROM scomm_data.place_county WHERE placefp <> '99999'
+		GROUP BY 1, 2 HAVING abs(sum(share) - 1) > 0.001) s")"
+check "place_county: the 2010 population of the US" 308745538 "$(q "SELECT sum(population_2010) FROM scomm_data.place_county")"
+cousub_lines() {
+	python3 -c 'import csv, sys
+for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")):
+    if r["USPS"] != "PR":
+        f = {"46102": "46113", "02158": "02270"}.get(r["county_fips"], r["county_fips"])
+        print("|".join([r["GEOID"], f, r["USPS"], r["NAME"], r["FUNCSTAT"]]))' "$D/census_gazetteer_2017_cousub_names.csv"
+}
+check "county_subdivision checksum (every subdivision outside Puerto Rico)" "$(cousub_lines | md5_sorted)" \
+	"$(md5_query "SELECT concat_ws('|', geoid, fips, state, name, funcstat) FROM scomm_data.county_subdivision")"
+
+# ---------------------------------------------------------------------------
+# FBI Table 8: every city agency matched to its county, or rejected
+t8=fbi_cius_table8_city_offenses_2006_2016.csv
+t8_lines=$(($(wc -l <"$D/$t8") - 1))
+check "Table 8: every line is in agency_year or in rejects" "$t8_lines" \
+	"$(q "SELECT (SELECT count(DISTINCT line) FROM scomm_data.agency_year WHERE source_table = 8)
+		+ (SELECT count(*) FROM scomm_data.rejects WHERE file = '$t8')")"
+check "Table 8: every rejected line has no county, and says why" 0 \
+	"$(q "SELECT count(*) FROM scomm_data.rejects WHERE file = '$t8' AND reason !~ '^no county: (no place or county subdivision named|ambiguous: |the places of that name in)'")"
+# the match rate per year, from the file's lines and the rejected lines
+for y in $(seq 2006 2016); do
+	lines=$(awk -F, -v y=$y 'NR > 1 && $1 == y' "$D/$t8" | wc -l)
+	rejected=$(q "SELECT count(*) FROM scomm_data.rejects WHERE file = '$t8' AND raw LIKE '$y,%'")
+	pct=$(awk -v l=$lines -v r=$rejected 'BEGIN { printf "%.2f", 100 * (l - r) / l }')
+	check "Table 8 match rate $y printed by the loader" 1 \
+		"$(grep -c "^      $y: $((lines - rejected)) of $lines lines ($pct%)" "$work/load.out")"
+	check "Table 8 match rate $y at least 99%" 1 "$(awk -v p=$pct 'BEGIN { print (p >= 99) }')"
+	echo "  Table 8, $y: $((lines - rejected)) of $lines lines matched to a county ($pct%)"
+done
+# agencies whose county is known independently of the rules: each rule and
+# the hand-made crosswalk, one or more examples
+while IFS='|' read -r st agency want; do
+	check "Table 8 agency $agency ($st) in county $want" "$want" \
+		"$(q "SELECT string_agg(fips || ':' || round(share::numeric, 4), ' ' ORDER BY fips) FROM scomm_data.city_agency
+			WHERE state = '$st' AND agency = \$\$$agency\$\$")"
+done <<'EOF'
+TX|Houston|48157:0.0182 48201:0.9799 48339:0.0019
+MO|Kansas City|29037:0.0004 29047:0.2467 29095:0.6579 29165:0.0950
+NY|New York|36005:0.1694 36047:0.3064 36061:0.1940 36081:0.2729 36085:0.0573
+KY|Louisville Metro|21111:1.0000
+TN|Nashville Metropolitan|47037:1.0000
+HI|Honolulu|15003:1.0000
+AK|Anchorage|02020:1.0000
+CA|Rancho Santa Margarit|06059:1.0000
+CA|Paso Robles|06079:1.0000
+CA|Ventura|06111:1.0000
+MI|Canton Township|26163:1.0000
+PA|Sugarloaf Township, Luzerne County|42079:1.0000
+OH|Union Township, Clermont County|39025:1.0000
+NJ|Washington Township, Glouchester County|34015:1.0000
+PA|Southern Regional, Lancaster County|42071:1.0000
+NY|Lakewood-Busti|36013:1.0000
+NY|East Aurora-Aurora Town|36029:1.0000
+UT|Alpine/Highland|49049:1.0000
+PA|Northern York Regional|42133:1.0000
+MA|North Attleboro|25005:1.0000
+MA|Agawam|25013:1.0000
+FL|Village of Pinecrest|12086:1.0000
+IL|De Kalb|17037:1.0000
+NV|Las Vegas Metropolitan Police Department|32003:1.0000
+MD|Baltimore City Sheriff|24510:1.0000
+GA|Athens-Clarke County|13059:1.0000
+IN|Indianapolis|18097:1.0000
+AK|Juneau|02110:1.0000
+EOF
+check "Houston's shares are Geocorr's population shares of Houston city (scaled to sum to 1)" \
+	"$(awk -F, '/"Houston city, TX"/ { gsub(/"| /, "", $1); gsub(/ /, "", $NF); f[$1] = $NF; t += $NF }
+		END { for (k in f) printf "%s:%.6f\n", k, f[k] / t }' "$D/geocorr2018_place_county_2010.csv" | sort | tr '\n' ' ' | sed 's/ $//')" \
+	"$(q "SELECT string_agg(fips || ':' || round(share::numeric, 6), ' ' ORDER BY fips) FROM scomm_data.city_agency WHERE state = 'TX' AND agency = 'Houston'")"
+check "every agency's shares sum to 1" 0 \
+	"$(q "SELECT count(*) FROM (SELECT state, agency FROM scomm_data.city_agency GROUP BY 1, 2 HAVING abs(sum(share) - 1) > 1e-9) s")"
+check "every line of the hand-made crosswalk names an agency of Table 8" 0 \
+	"$(tail -n +2 "$D/agency_county_crosswalk.csv" | python3 -c 'import csv, sys
+for r in csv.reader(sys.stdin): print(r[0] + "|" + r[1] + "|" + r[2])' | sort -u | comm -23 - \
+		<(q "SELECT state || '|' || agency || '|' || fips FROM scomm_data.city_agency WHERE method = 'crosswalk'" | sort -u) | wc -l)"
+# offences are conserved: over every line of Table 8, the matched lines'
+# counts (times their shares) plus the rejected lines' counts are the file's
+t8_sums() {
+	python3 -c 'import csv, sys
+s = {}
+for r in csv.DictReader(open(sys.argv[1], newline="")):
+    for o in ("murder", "robbery", "burglary", "motor_vehicle_theft"):
+        if r[o]: s[(r["year"], o)] = s.get((r["year"], o), 0) + int(r[o])
+for (y, o), v in sorted(s.items()): print(y, o, v)' "$1"
+}
+check "Table 8 counts: matched lines (times their shares) and rejected lines add up to the file" "$(t8_sums "$D/$t8")" \
+	"$( (q "SELECT year || ',' || coalesce(murder::text, '') || ',' || coalesce(robbery::text, '') || ',' || coalesce(burglary::text, '') || ',' || coalesce(motor_vehicle_theft::text, '')
+		FROM (SELECT line, year, sum(murder * share) murder, sum(robbery * share) robbery, sum(burglary * share) burglary,
+			  sum(motor_vehicle_theft * share) motor_vehicle_theft FROM scomm_data.agency_year WHERE source_table = 8 GROUP BY 1, 2) s"
+		q "SELECT raw FROM scomm_data.rejects WHERE file = '$t8'" | python3 -c 'import csv, sys
+for r in csv.reader(sys.stdin): print(",".join([r[0], r[7], r[10], r[13], r[15]]))') |
+	python3 -c 'import sys
+s = {}
+for l in sys.stdin:
+    y, *v = l.rstrip("\n").split(",")
+    for o, x in zip(("murder", "robbery", "burglary", "motor_vehicle_theft"), v):
+        if x: s[(y, o)] = s.get((y, o), 0) + float(x)
+for (y, o), v in sorted(s.items()): print(y, o, round(v))')"
+
+# ---------------------------------------------------------------------------
+# county_crime, recomputed from the files (Tables 8 and 10), the matches and
+# the county populations by test/shell/county_crime_check.py
+psql -X -At -F'|' -c "SELECT state, agency, fips, share, population FROM scomm_data.city_agency" >"$work/matches.txt"
+psql -X -At -F'|' -c "SELECT fips, year, population FROM scomm_data.population" >"$work/population.txt"
+psql -X -At -F'|' -c "SELECT fips, year, offense, count, agencies, city_agencies, county_agencies, split_agencies,
+	population_covered, population, coverage FROM scomm_data.county_crime" >"$work/county_crime.txt"
+check "county_crime recomputed from the files" "ok $(q "SELECT count(*) FROM scomm_data.county_crime") rows" \
+	"$(python3 "$root/test/shell/county_crime_check.py" "$D" "$work/matches.txt" "$work/population.txt" "$work/county_crime.txt" | tail -1)"
+check "county_crime includes scomm_data.crime (the county agencies)" 0 \
+	"$(q "SELECT count(*) FROM scomm_data.crime k LEFT JOIN scomm_data.county_crime t USING (fips, year, offense)
+		WHERE t.count IS NULL OR t.count < k.count OR t.county_agencies < k.agencies")"
+check "a county with only a sheriff covers its whole population" "1" \
+	"$(q "SELECT DISTINCT coverage FROM scomm_data.county_crime WHERE city_agencies = 0 AND county_agencies > 0
+		AND fips NOT IN (SELECT fips FROM scomm_data.city_agency) AND population > 0")"
+check "agency_crime is agency_year, one row per published offense" \
+	"$(q "SELECT count(murder) + count(rape) + count(rape_legacy_2013) + count(robbery) + count(aggravated_assault)
+		+ count(burglary) + count(larceny) + count(motor_vehicle_theft) + count(arson) FROM scomm_data.agency_year")" \
+	"$(q "SELECT count(*) FROM scomm_data.agency_crime")"
+
+# ---------------------------------------------------------------------------
+# The FBI's own state totals: county_crime summed by state, over the FBI's
+# estimate for the state (which imputes for agencies that did not report)
+echo "  county_crime summed by state over the FBI's state estimate (scomm_data.state_crime), 2006-2016:"
+echo "    state  burglary 2006 ... 2016 / robbery / motor vehicle theft"
+q "WITH s AS (SELECT c.state, k.year, k.offense, sum(k.count) AS n FROM scomm_data.county_crime k
+			 JOIN scomm_data.county c USING (fips) GROUP BY 1, 2, 3)
+	SELECT format('    %s  %s / %s / %s', t.state_abbr,
+		string_agg(to_char(b.n::float8 / t.burglary, 'FM0.00'), ' ' ORDER BY t.year),
+		string_agg(to_char(r.n::float8 / t.robbery, 'FM0.00'), ' ' ORDER BY t.year),
+		string_agg(to_char(m.n::float8 / t.motor_vehicle_theft, 'FM0.00'), ' ' ORDER BY t.year))
+	FROM scomm_data.state_crime t
+	LEFT JOIN s b ON b.state = t.state_abbr AND b.year = t.year AND b.offense = 'burglary'
+	LEFT JOIN s r ON r.state = t.state_abbr AND r.year = t.year AND r.offense = 'robbery'
+	LEFT JOIN s m ON m.state = t.state_abbr AND m.year = t.year AND m.offense = 'motor vehicle theft'
+	WHERE t.year BETWEEN 2006 AND 2016 AND t.state_abbr <> 'PR'
+	GROUP BY t.state_abbr ORDER BY t.state_abbr"
+ratios="WITH s AS (SELECT c.state, k.year, k.offense, sum(k.count) AS n FROM scomm_data.county_crime k
+			 JOIN scomm_data.county c USING (fips) GROUP BY 1, 2, 3)
+	SELECT t.state_abbr, t.year, o.offense, coalesce(s.n, 0)::float8 / o.fbi AS ratio
+	FROM scomm_data.state_crime t
+	CROSS JOIN LATERAL (VALUES ('burglary', t.burglary), ('robbery', t.robbery), ('motor vehicle theft', t.motor_vehicle_theft)) o(offense, fbi)
+	LEFT JOIN s ON s.state = t.state_abbr AND s.year = t.year AND s.offense = o.offense
+	WHERE t.year BETWEEN 2006 AND 2016 AND t.state_abbr <> 'PR' AND o.fbi > 0"
+medians=$(q "SELECT string_agg(format('%s %s %s', offense, year, to_char(m, 'FM0.000')), ', ' ORDER BY offense, year)
+	FROM (SELECT offense, year, percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio) AS m FROM ($ratios) r
+		  WHERE year BETWEEN 2008 AND 2012 GROUP BY 1, 2) s")
+echo "  median over the states, 2008-2012: $medians"
+check "median over the states of the ratio, burglary, robbery and motor vehicle theft 2008-2012, at least 0.85" 0 \
+	"$(q "SELECT count(*) FROM (SELECT offense, year, percentile_cont(0.5) WITHIN GROUP (ORDER BY ratio) AS m FROM ($ratios) r
+		  WHERE year BETWEEN 2008 AND 2012 GROUP BY 1, 2) s WHERE m < 0.85")"
+over=$(q "SELECT count(*) FILTER (WHERE ratio > 1.10) || ' of ' || count(*) FROM ($ratios) r")
+echo "  state-years above 1.10 (double counting?), burglary, robbery, motor vehicle theft 2006-2016: $over"
+check "at most 2% of the state-years above 1.10" t \
+	"$(q "SELECT count(*) FILTER (WHERE ratio > 1.10) <= 0.02 * count(*) FROM ($ratios) r")"
+
+# ---------------------------------------------------------------------------
+# 287(g): agreement_287g from the file (the in-force rule computed here), and
+# county_287g from agreement_287g (the days counted here)
+psql -X -At -F'|' -c "SELECT id, coalesce(fips, ''), coalesce(county_source, '') FROM scomm_data.agreement_287g" >"$work/a287.txt"
+check "agreement_287g: every line of the file, with its counties and the in-force rule" "ok" \
+	"$(python3 - "$D/ice_287g_agreements_pre2018.csv" "$work/a287.txt" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+db = {}
+for l in open(sys.argv[2]):
+    i, f, src = l.rstrip("\n").split("|")
+    db.setdefault(int(i), []).append((f, src))
+bad = []
+for n, r in enumerate(rows, start=2):
+    fips = sorted({x.strip().zfill(5) for x in r["county_fips"].split(";") if x.strip()})
+    got = db.get(n, [])
+    if fips and sorted((f, "file") for f in fips) != sorted(got):
+        bad.append((n, fips, got))
+    if not fips and (len(got) != 1 or (got[0][1] != "agency name") != (got[0][0] == "")):
+        bad.append((n, fips, got))
+print("ok" if not bad and len(db) == len(rows) else "mismatch %s" % bad[:3])
+EOF
+)"
+check "agreement_287g: in force from the earlier of signing and the activity window, to the window's end if terminated" 0 \
+	"$(python3 - "$D/ice_287g_agreements_pre2018.csv" <<'EOF' | comm -3 - <(q "SELECT DISTINCT id || '|' || coalesce(in_force_from::text, '') || '|' || coalesce(in_force_to::text, '') FROM scomm_data.agreement_287g" | sort) | wc -l
+import csv, sys
+out = []
+for n, r in enumerate(csv.DictReader(open(sys.argv[1], newline="")), start=2):
+    frm = min(d for d in (r["first_signed_best"], r["active_from"]) if d) if r["active_from"] else ""
+    to = r["active_to"] if r["active_from"] and r["terminated"] == "TRUE" else ""
+    out.append(f"{n}|{frm}|{to}")
+print("\n".join(sorted(out)))
+EOF
+)"
+# by hand: Harris County TX signed 2008-07-20 (in force from then: 165 days of
+# 2008), terminated after 2017-01-29 (every day of 2009-2016); Maricopa AZ,
+# the sheriff from 2006-10-01 (92 days of 2006), Mesa and Phoenix police too
+check "county_287g Harris TX 2007-2010" "2007|f|0 2008|t|165 2009|t|365 2010|t|365" \
+	"$(q "SELECT string_agg(concat_ws('|', year, active, days_active), ' ' ORDER BY year) FROM scomm_data.county_287g WHERE fips = '48201' AND year BETWEEN 2007 AND 2010")"
+check "county_287g Maricopa AZ 2006, 2010, 2016 (a leap year): agreements in force" "2006|92|1 2010|365|3 2016|366|1" \
+	"$(q "SELECT string_agg(concat_ws('|', year, days_active, agreements), ' ' ORDER BY year) FROM scomm_data.county_287g WHERE fips = '04013' AND year IN (2006, 2010, 2016)")"
+check "county_287g: statewide agreements (Arizona 2010 yes, Delaware 2013 no, Delaware 2010 yes)" "t f t" \
+	"$(q "SELECT concat_ws(' ', (SELECT bool_and(statewide) FROM scomm_data.county_287g k JOIN scomm_data.county c USING (fips) WHERE c.state = 'AZ' AND year = 2010),
+		(SELECT bool_or(statewide) FROM scomm_data.county_287g k JOIN scomm_data.county c USING (fips) WHERE c.state = 'DE' AND year = 2013),
+		(SELECT bool_and(statewide) FROM scomm_data.county_287g k JOIN scomm_data.county c USING (fips) WHERE c.state = 'DE' AND year = 2010))")"
+psql -X -At -F'|' -c "SELECT fips, in_force_from, coalesce(in_force_to::text, '') FROM scomm_data.agreement_287g WHERE fips IS NOT NULL AND in_force_from IS NOT NULL" >"$work/inforce.txt"
+check "county_287g: days in force per county and year, counted here" \
+	"$(python3 - "$work/inforce.txt" <<'EOF' | md5_sorted
+import sys, datetime as dt
+days = {}
+for l in open(sys.argv[1]):
+    f, a, b = l.rstrip("\n").split("|")
+    a = dt.date.fromisoformat(a)
+    b = dt.date.fromisoformat(b) if b else dt.date(2100, 1, 1)
+    d = a
+    while d <= b and d.year <= 2016:
+        if d.year >= 2006:
+            days.setdefault((f, d.year), set()).add(d)
+        d += dt.timedelta(days=1)
+for (f, y), s in days.items():
+    print(f"{f}|{y}|{len(s)}")
+EOF
+)" "$(md5_query "SELECT concat_ws('|', fips, year, days_active) FROM scomm_data.county_287g WHERE active")"
+check "county_287g: one row per county and year 2006-2016, active exactly when days_active > 0" "34573|0" \
+	"$(q "SELECT count(*) || '|' || count(*) FILTER (WHERE active <> (days_active > 0)) FROM scomm_data.county_287g")"
+
+# ---------------------------------------------------------------------------
+# every table and view in scomm_data, and every column, has a comment
+check "every table, view and column in scomm_data has a COMMENT" "" \
+	"$(q "SELECT string_agg(x, ', ' ORDER BY x) FROM (
+		SELECT c.relname AS x FROM pg_class c WHERE c.relnamespace = 'scomm_data'::regnamespace
+			AND c.relkind IN ('r', 'v', 'm', 'p') AND obj_description(c.oid, 'pg_class') IS NULL
+		UNION ALL
+		SELECT c.relname || '.' || a.attname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+		WHERE c.relnamespace = 'scomm_data'::regnamespace AND c.relkind IN ('r', 'v', 'm', 'p')
+			AND a.attnum > 0 AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NULL) s")"
+
+# ---------------------------------------------------------------------------
 # every rejected line, by file
 check "rejects per file" \
 	"acs_noncitizen_population_county_2009_2018.csv:$(awk -F, 'NR > 1 && substr($1, 1, 2) == "72"' "$D/acs_noncitizen_population_county_2009_2018.csv" | wc -l) \
+census_gazetteer_2017_cousub_names.csv:$(grep -c '^"PR",' "$D/census_gazetteer_2017_cousub_names.csv") \
 county_fips_names.csv:$(awk -F, 'NR > 1 && $3 + 0 > 56' "$D/county_fips_names.csv" | wc -l) \
 county_ice_aor.csv:$(awk -F, 'NR > 1 && (substr($1, 1, 2) == "72" || $1 ~ /^091[1-9]0$/)' "$D/county_ice_aor.csv" | wc -l) \
 fbi_cius_table10_county_agency_offenses_2006_2016.csv:2 \
+$t8:$(python3 -c 'import csv, sys
+m = {tuple(l.rstrip("\n").split("|")[:2]) for l in open(sys.argv[2])}
+st = dict(x.split(":") for x in sys.argv[3].split(","))
+print(sum((st[r["state_clean"]], r["city_clean"]) not in m for r in csv.DictReader(open(sys.argv[1], newline=""))))' \
+	"$D/$t8" "$work/matches.txt" "$(q "SELECT string_agg(name || ':' || state, ',') FROM (SELECT DISTINCT s.state AS name, c.state
+		FROM scomm_data.county c JOIN (SELECT DISTINCT state, state_abbr FROM scomm_data.state_crime) s ON s.state_abbr = c.state) x")") \
 scomm_activation_by_county.csv:$(awk -F, 'NR > 1 && $3 == ""' "$D/scomm_activation_by_county.csv" | wc -l) \
 us_counties_2010_20m.geojson:$(grep -o '"GEO_ID": "0500000US72' "$D/us_counties_2010_20m.geojson" | wc -l)" \
 	"$(q "SELECT string_agg(file || ':' || n, ' ' ORDER BY file) FROM (SELECT file, count(*) n FROM scomm_data.rejects GROUP BY file) s")"
@@ -309,7 +572,8 @@ fi
 check "a load with a missing file leaves the data intact" "$snap1" "$(snapshot)"
 
 # ---------------------------------------------------------------------------
-# a data directory with bad rows: good rows load, bad rows are rejected
+# a data directory with bad rows: good rows load, bad rows are rejected (the
+# load after DROP EXTENSION below gives the first database again)
 echo "  loading a data directory with bad rows"
 bad="$work/bad"
 mkdir "$bad"
@@ -342,6 +606,23 @@ echo '050,3,6,01,001,Alabama,Autauga County,1,2,3,4,5,6,7,8,9,10' >>"$bad/$pop"
 echo '050,3,6,01,999,Alabama,Nowhere County,1,2,3,4,5,6,7,8,9,10' >>"$bad/$pop"
 echo '050,3,6,01,003,Alabama,Baldwin County,1,2,3,-4,5,6,7,8,9,10' >>"$bad/$pop"
 npop=$(wc -l <"$D/$pop")
+rm "$bad/$t8"
+cp "$D/$t8" "$bad/$t8"
+cat >>"$bad/$t8" <<'EOF'
+2010,TEXAS,Texas,Austin,Austin,790390,1,0,,0,1,0,5,-2,3,0,0
+2010,ATLANTIS,Atlantis,Poseidonia,Poseidonia,100,0,0,,0,0,0,0,0,0,0,0
+2010,TEXAS,Texas,Nowhere Springs,Nowhere Springs,100,0,0,,0,0,0,0,0,0,0,0
+2010,TEXAS,Texas,Austin,Austin,790390,1,0,,0,1,0,5,2,3,0,0
+EOF
+nt8=$(wc -l <"$D/$t8")
+g287=ice_287g_agreements_pre2018.csv
+rm "$bad/$g287"
+cp "$D/$g287" "$bad/$g287"
+cat >>"$bad/$g287" <<'EOF'
+"TEXAS","Nowhere County Sheriff's Office","local","48999","Nowhere County, TX","2008-01-01",,,,"Jail Enforcement",2008-10-01,2010-09-30,TRUE,,,,,,,,,,,,,,1,"high",,,
+"TEXAS","Somewhere County Sheriff's Office","local","48201","Harris County, TX","2008-01-01",,,,"Jail Enforcement",2009-10-01,2008-09-30,TRUE,,,,,,,,,,,,,,1,"high",,,
+EOF
+ng287=$(wc -l <"$D/$g287")
 
 if ! SCOMM_DATA_DIR="$bad" "$root/scripts/load" >"$work/bad.out" 2>&1; then
 	echo "  FAIL: loading a data directory with bad rows failed:"; sed 's/^/    /' "$work/bad.out"
@@ -380,11 +661,33 @@ $((npop + 3))|negative count in POPESTIMATE2013: -4" \
 		"$(md5_query "SELECT concat_ws('|', fips, year, population, vintage) FROM scomm_data.population")"
 	check "bad rows: the loader reports them" 1 \
 		"$(grep -c "^    $act: $((nact + 4)) lines, 3142 loaded (5 with a pre-2010 code), 10 rejected" "$work/bad.out")"
+	check "bad rows: Table 8 rejects" \
+"$((nt8 + 1))|negative count in burglary: -2
+$((nt8 + 2))|unknown state 'Atlantis'
+$((nt8 + 3))|no county: no place or county subdivision named 'Nowhere Springs' in TX
+$((nt8 + 4))|duplicate of line $(grep -n '^2010,TEXAS,Texas,Austin,' "$D/$t8" | cut -d: -f1) (same state, year and agency)" \
+		"$(q "SELECT line || '|' || reason FROM scomm_data.rejects WHERE file = '$t8' AND line > $nt8 ORDER BY line")"
+	check "bad rows: Austin 2010 still from its own line" \
+		"$(awk -F, '$1 == 2010 && $5 == "Austin" && $2 == "TEXAS" { print $14 }' "$D/$t8")" \
+		"$(q "SELECT burglary FROM scomm_data.agency_year WHERE state = 'TX' AND agency = 'Austin' AND year = 2010 AND fips = '48453'")"
+	check "bad rows: 287(g) rejects" \
+"$((ng287 + 1))|unknown FIPS code 48999 (not a county of the 2010 geography)
+$((ng287 + 2))|activity window 2009-10-01 to 2008-09-30 is not an interval" \
+		"$(q "SELECT line || '|' || reason FROM scomm_data.rejects WHERE file = '$g287' ORDER BY line")"
 fi
 
-echo "  loading data/ after the bad rows"
-"$root/scripts/load" >/dev/null 2>&1 || { echo "  FAIL: reload failed"; failures=$((failures + 1)); }
-check "reloading data/ gives the first database again" "$snap1" "$(snapshot)"
+# a bad line in the project's own crosswalk of agencies fails the load
+mkdir "$work/badxw"
+for f in "$D"/*.csv "$D"/*.geojson; do ln -s "$f" "$work/badxw/"; done
+rm "$work/badxw/agency_county_crosswalk.csv"
+{ cat "$D/agency_county_crosswalk.csv"; echo 'TX,Nowhere,06037,1,a county of another state'; } >"$work/badxw/agency_county_crosswalk.csv"
+snap_bad=$(snapshot)
+if "$root/scripts/load" "$work/badxw" >"$work/badxw.out" 2>&1; then
+	check "a crosswalk line with a county of another state fails the load" failed succeeded
+else
+	check "a bad crosswalk line is named" 1 "$(grep -c 'agency_county_crosswalk.csv: unknown county.*TX Nowhere' "$work/badxw.out")"
+fi
+check "a load with a bad crosswalk line leaves the data intact" "$snap_bad" "$(snapshot)"
 
 # ---------------------------------------------------------------------------
 # the data is not owned by the extension
@@ -393,12 +696,13 @@ check "scomm_data objects are not members of the extension" 0 \
 	"$(q "SELECT count(*) FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
 		WHERE e.extname = 'scomm' AND d.deptype = 'e' AND d.classid = 'pg_class'::regclass
 		AND d.objid IN (SELECT oid FROM pg_class WHERE relnamespace = 'scomm_data'::regnamespace)")"
+snap_bad=$(snapshot)
 if psql -X -q -c "DROP EXTENSION scomm" >"$work/drop.out" 2>&1; then
 	check "DROP EXTENSION scomm refuses while activation.cohort uses its type" refused dropped
 else
 	check "DROP EXTENSION scomm names the dependent column" 1 "$(grep -m1 -c 'column cohort of table scomm_data.activation' "$work/drop.out")"
 fi
-check "a refused DROP EXTENSION leaves the data" "$snap1" "$(snapshot)"
+check "a refused DROP EXTENSION leaves the data" "$snap_bad" "$(snapshot)"
 counts_before=$(q "SELECT (SELECT count(*) FROM scomm_data.county) || ' ' || (SELECT count(*) FROM scomm_data.crime) || ' '
 	|| (SELECT count(*) FROM scomm_data.population) || ' ' || (SELECT count(*) FROM scomm_data.activation)")
 dates_before=$(md5_query "SELECT fips || activation_date FROM scomm_data.activation")
@@ -410,7 +714,7 @@ check "after DROP EXTENSION scomm CASCADE the activation dates remain" "$dates_b
 	"$(md5_query "SELECT fips || activation_date FROM scomm_data.activation")"
 q "SET client_min_messages = warning; CREATE EXTENSION scomm" >/dev/null
 "$root/scripts/load" >/dev/null 2>&1 || { echo "  FAIL: load after CREATE EXTENSION failed"; failures=$((failures + 1)); }
-check "CREATE EXTENSION scomm and a load restore everything" "$snap1" "$(snapshot)"
+check "CREATE EXTENSION scomm and a load restore everything (the first database, not the bad rows)" "$snap1" "$(snapshot)"
 
 echo "  $checks checks, $failures failed"
 [ $failures = 0 ]
