@@ -33,11 +33,14 @@
 /*
  * Early stop of an accelerated start (never of plain EM): a start whose
  * parameters come within LCA_SAME_PARAMS of the best start's (classes
- * matched) converges to the same maximum; a start below the best by more
- * than LCA_HOPELESS_RATIO times what its last LCA_HOPELESS_CYCLES cycles
- * gained, after at least that many cycles, cannot reach it.
+ * matched), or within LCA_NEAR_PARAMS while its log-likelihood is within the
+ * tie tolerance of the best, converges to the same maximum; a start below
+ * the best by more than LCA_HOPELESS_RATIO times what its last
+ * LCA_HOPELESS_CYCLES cycles gained, after at least that many cycles, cannot
+ * reach it.
  */
 #define LCA_SAME_PARAMS 2e-3
+#define LCA_NEAR_PARAMS 1e-2
 #define LCA_HOPELESS_RATIO 1000.0
 #define LCA_HOPELESS_CYCLES 10
 
@@ -438,12 +441,13 @@ StepLength(const LcaData *d, const LcaParams *p0, const LcaParams *p1,
 }
 
 /*
- * Nonzero when par is within LCA_SAME_PARAMS of best in every share (or
- * coefficient) and probability, with the classes of par matched to those of
- * best greedily (each to the nearest unmatched one).
+ * Nonzero when par is within tolp of best in every share and probability,
+ * with the classes of par matched to those of best greedily (each to the
+ * nearest unmatched one).
  */
 static int
-SameAsBest(const LcaData *d, const LcaParams *par, const LcaParams *best)
+SameAsBest(const LcaData *d, const LcaParams *par, const LcaParams *best,
+		   double tolp)
 {
 	int			used[SCOMM_LCA_MAX_CLASSES] = {0};
 	int			R = d->nclass,
@@ -465,7 +469,7 @@ SameAsBest(const LcaData *d, const LcaParams *par, const LcaParams *best)
 
 			if (used[q])
 				continue;
-			for (i = 0; i < T && dist <= LCA_SAME_PARAMS; i++)
+			for (i = 0; i < T && dist <= tolp; i++)
 				dist = fmax(dist, fabs(pr[i] - pq[i]));
 			if (dist < bestdist)
 			{
@@ -473,7 +477,7 @@ SameAsBest(const LcaData *d, const LcaParams *par, const LcaParams *best)
 				match = q;
 			}
 		}
-		if (match < 0 || bestdist > LCA_SAME_PARAMS)
+		if (match < 0 || bestdist > tolp)
 			return 0;
 		used[match] = 1;
 	}
@@ -535,7 +539,9 @@ SquaremRun(const LcaData *d, LcaWork *w, LcaParams *par,
 				res->stopped_early = 1;
 				return SCOMM_OK;
 			}
-			if (SameAsBest(d, p0, o->best))
+			if (SameAsBest(d, p0, o->best, LCA_SAME_PARAMS) ||
+				(gap <= SCOMM_LCA_TIE_TOL * fmax(1.0, fabs(o->best_ll)) &&
+				 SameAsBest(d, p0, o->best, LCA_NEAR_PARAMS)))
 			{
 				res->stopped_early = 1;
 				return SCOMM_OK;
