@@ -3,8 +3,9 @@
  *
  * The sufficient statistic is a pattern table: the distinct response patterns
  * of J items (answer 1..K_j, or 0 = missing) with a positive count each.  The
- * EM fit follows R's poLCA (Linzer & Lewis, JSS 2011) without covariates and
- * with na.rm = FALSE: missing items are skipped in the likelihood.
+ * EM fit follows R's poLCA (Linzer & Lewis, JSS 2011), with covariates of
+ * membership when the table has them (latent class regression), and with
+ * na.rm = FALSE: missing items are skipped in the likelihood.
  *
  * Pattern table text form (canonical; the decoder accepts nothing else):
  *
@@ -24,7 +25,14 @@
  *     binary64 count)
  *
  * with the same canonical-order, range and count rules as the text form, and
- * no trailing bytes.  The model encodings are described in docs/lca_core.md.
+ * no trailing bytes.  A table with covariates (or rows left out for a NULL
+ * covariate) has version 2: "{J=3;P=1;skipped=2;0,2,1|0.5:3}" and
+ *
+ *     uint8 version (2) | uint32 J | uint32 P | binary64 skipped | uint64 n |
+ *     n x (J x uint8 category, P x binary64 covariate, binary64 count)
+ *
+ * ordered by the answers, then the covariates' values.  The model encodings
+ * are described in docs/lca_core.md.
  */
 #ifndef SCOMM_LCA_H
 #define SCOMM_LCA_H

@@ -24,8 +24,10 @@
  */
 #define LCA_RESOLUTION 1e-13
 
-/* Newton steps of the membership M-step (warm-started: one or two suffice) */
-#define LCA_MSTEP_ITER 25
+/* Newton steps of the membership M-step at most (warm-started, one or two
+ * suffice; the bound keeps an iteration cheap when a covariate separates the
+ * classes and the coefficients drift) */
+#define LCA_MSTEP_ITER 3
 
 /* SQUAREM: the largest step length grows and shrinks by this factor */
 #define LCA_SQ_MSTEP 4.0
@@ -129,6 +131,8 @@ EStep(const LcaData *d, LcaWork *w, const double *beta)
 
 	memset(w->num, 0, rt * sizeof(double));
 	memset(w->wsum, 0, nr * sizeof(double));
+	if (LCA_HAS_COV(d))
+		scomm_mlogit_begin(w->mw);
 	for (p = 0; p < d->npat; p++)
 	{
 		const int  *idx = d->idx + d->start[p];
@@ -140,6 +144,8 @@ EStep(const LcaData *d, LcaWork *w, const double *beta)
 			ll += d->w[p] * scomm_lca_pattern_post(d, p, w->logshare, w->logp,
 												   w->post);
 			memcpy(w->postall + p * nr, w->post, nr * sizeof(double));
+			scomm_mlogit_add_unit(w->mw, d->x + p * d->ncov, w->post, d->w[p],
+								  w->logshare);
 		}
 		else
 			ll += d->w[p] * scomm_lca_pattern_post(d, p, w->logshare, w->logp,
@@ -162,8 +168,9 @@ EStep(const LcaData *d, LcaWork *w, const double *beta)
 
 /*
  * M-step from the (slot-major) E-step sums into out (whose beta holds the
- * warm start of the membership fit); 0 when a class or an item lost all
- * weight or the membership fit failed.
+ * coefficients of that E-step, where it went through the membership
+ * logit's units already); 0 when a class or an item lost all weight or the
+ * membership fit failed.
  */
 static int
 MStep(const LcaData *d, const LcaWork *w, LcaParams *out)
@@ -193,8 +200,9 @@ MStep(const LcaData *d, const LcaWork *w, LcaParams *out)
 		}
 	}
 	if (LCA_HAS_COV(d) &&
-		scomm_mlogit_fit(w->mw, d->npat, d->x, w->postall, d->w, LCA_MSTEP_ITER,
-						 LCA_RESOLUTION * d->n_used, out->beta, NULL, NULL) != SCOMM_OK)
+		scomm_mlogit_fit_continue(w->mw, d->npat, d->x, w->postall, d->w,
+								  LCA_MSTEP_ITER, LCA_RESOLUTION * d->n_used,
+								  out->beta, NULL, NULL) != SCOMM_OK)
 		return 0;
 	return 1;
 }
@@ -223,6 +231,8 @@ EStepFast(const LcaData *d, LcaWork *w, const LcaParams *par)
 			pp[(size_t) j * nr + r] = par->probs[(size_t) r * d->ncat_total + j];
 	memset(w->num, 0, rt * sizeof(double));
 	memset(w->wsum, 0, nr * sizeof(double));
+	if (LCA_HAS_COV(d))
+		scomm_mlogit_begin(w->mw);
 	for (p = 0; p < d->npat; p++)
 	{
 		const int  *idx = d->idx + d->start[p];
@@ -232,9 +242,9 @@ EStepFast(const LcaData *d, LcaWork *w, const LcaParams *par)
 
 		if (LCA_HAS_COV(d))
 		{
-			scomm_lca_pattern_logprior(d, p, par->beta, post);
+			scomm_lca_pattern_logprior(d, p, par->beta, w->logshare);
 			for (r = 0; r < nr; r++)
-				post[r] = exp(post[r]);
+				post[r] = exp(w->logshare[r]);
 		}
 		else
 			memcpy(post, par->share, nr * sizeof(double));
@@ -254,13 +264,13 @@ EStepFast(const LcaData *d, LcaWork *w, const LcaParams *par)
 				post[r] /= s;
 		}
 		else
-		{
-			if (LCA_HAS_COV(d))
-				scomm_lca_pattern_logprior(d, p, par->beta, w->logshare);
 			ll += d->w[p] * scomm_lca_pattern_post(d, p, w->logshare, w->logp, post);
-		}
 		if (LCA_HAS_COV(d))
+		{
 			memcpy(w->postall + p * nr, post, nr * sizeof(double));
+			scomm_mlogit_add_unit(w->mw, d->x + p * d->ncov, post, d->w[p],
+								  w->logshare);
+		}
 		for (r = 0; r < nr; r++)
 		{
 			post[r] *= d->w[p];

@@ -102,4 +102,21 @@ extern scomm_status scomm_mlogit_fit(scomm_mlogit_work *w, size_t n,
 									 double tol, double *beta, double *loglik,
 									 int *iterations);
 
+/*
+ * The same fit when the caller has gone through the units at beta already
+ * (inside EM the E-step computes each unit's prior): scomm_mlogit_begin,
+ * then scomm_mlogit_add_unit for every unit with its log class probabilities
+ * at beta, then scomm_mlogit_fit_continue with the same data and beta.  It
+ * saves the first pass over the units.
+ */
+extern void scomm_mlogit_begin(scomm_mlogit_work *w);
+extern void scomm_mlogit_add_unit(scomm_mlogit_work *w, const double *x,
+								  const double *y, double f,
+								  const double *logprob);
+extern scomm_status scomm_mlogit_fit_continue(scomm_mlogit_work *w, size_t n,
+											  const double *x, const double *y,
+											  const double *f, int max_iter,
+											  double tol, double *beta,
+											  double *loglik, int *iterations);
+
 #endif
