@@ -56,6 +56,8 @@
 /* standard errors are computed up to this many parameters (an n^2 matrix and
  * an n^3 eigen decomposition); beyond, they are NaN */
 #define SCOMM_LCA_MAX_SE_PARAMS 1000
+/* ... and while patterns x parameters^2 stays below this (about 10 s) */
+#define SCOMM_LCA_MAX_SE_WORK 2e10
 
 /* defaults the SQL layer uses (poLCA: maxiter 1000, tol 1e-10) */
 #define SCOMM_LCA_DEFAULT_STARTS 20

@@ -349,8 +349,8 @@ MembershipSe(const LcaData *d, scomm_lca_model *m, const SeLayout *L,
 
 /*
  * Fill share_se, probs_se and coef_se of m (classes already in their final
- * order) from the data d.  Beyond SCOMM_LCA_MAX_SE_PARAMS parameters they
- * stay NaN.
+ * order) from the data d.  Beyond SCOMM_LCA_MAX_SE_PARAMS parameters, or
+ * SCOMM_LCA_MAX_SE_WORK patterns x parameters^2, they stay NaN.
  */
 scomm_status
 scomm_lca_model_se(const LcaData *d, scomm_lca_model *m)
@@ -362,7 +362,8 @@ scomm_lca_model_se(const LcaData *d, scomm_lca_model *m)
 
 	if ((st = scomm_lca_se_layout(d, m, &L)) != SCOMM_OK)
 		return st;
-	if (L.npar > SCOMM_LCA_MAX_SE_PARAMS || L.npar < 1)
+	if (L.npar > SCOMM_LCA_MAX_SE_PARAMS || L.npar < 1 ||
+		(double) d->npat * L.npar * L.npar / 2 > SCOMM_LCA_MAX_SE_WORK)
 	{
 		scomm_lca_se_layout_free(&L);
 		return SCOMM_OK;

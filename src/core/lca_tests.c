@@ -156,7 +156,8 @@ ScoresInit(const LcaData *d, const scomm_lca_model *m, ModelScores *ms)
 	ms->m = m;
 	if ((st = scomm_lca_se_layout(d, m, &ms->L)) != SCOMM_OK)
 		return st;
-	if (ms->L.npar > SCOMM_LCA_MAX_SE_PARAMS)
+	if (ms->L.npar > SCOMM_LCA_MAX_SE_PARAMS ||
+		(double) d->npat * m->nclass * ms->L.npar * ms->L.npar > SCOMM_LCA_MAX_SE_WORK)
 		return SCOMM_ETOOBIG;
 	ms->logp = scomm_core_alloc((size_t) m->nclass * m->ncat_total * sizeof(double));
 	logshare = scomm_core_alloc(m->nclass * sizeof(double));
@@ -237,11 +238,14 @@ VuongWeights(const LcaData *d, ModelScores *ms, double *lam, int *m)
 	if (st == SCOMM_OK)
 	{
 		/* G = F Q with Q = blockdiag(I_0^-1, -I_1^-1), then M = G F */
-		for (a = 0; a < n; a++)
+		for (a = 0; a < n && st == SCOMM_OK; a++)
 			for (c = 0; c < n; c++)
 			{
 				double		v = 0.0;
 				int			e;
+
+				if (c == 0 && scomm_core_interrupted())
+					st = SCOMM_CANCELLED;
 
 				if (c < n0)
 					for (e = 0; e < n0; e++)
@@ -251,7 +255,10 @@ VuongWeights(const LcaData *d, ModelScores *ms, double *lam, int *m)
 						v -= U[(size_t) a * n + n0 + e] * ms[1].info[(size_t) e * n1 + c - n0];
 				V[(size_t) a * n + c] = v;
 			}
-		for (a = 0; a < n; a++)
+		for (a = 0; a < n && st == SCOMM_OK; a++)
+		{
+			if (scomm_core_interrupted())
+				st = SCOMM_CANCELLED;
 			for (b = 0; b < n; b++)
 			{
 				double		v = 0.0;
@@ -260,12 +267,14 @@ VuongWeights(const LcaData *d, ModelScores *ms, double *lam, int *m)
 					v += V[(size_t) a * n + c] * U[(size_t) c * n + b];
 				M[(size_t) a * n + b] = v;
 			}
+		}
 		/* symmetric up to rounding */
 		for (a = 0; a < n; a++)
 			for (b = 0; b < a; b++)
 				M[(size_t) a * n + b] = M[(size_t) b * n + a] =
 					(M[(size_t) a * n + b] + M[(size_t) b * n + a]) / 2;
-		st = scomm_symmat_eigenvalues(n, M, lam);
+		if (st == SCOMM_OK)
+			st = scomm_symmat_eigenvalues(n, M, lam);
 	}
 	*m = 0;
 	if (st == SCOMM_OK)
