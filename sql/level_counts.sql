@@ -13,7 +13,10 @@ FROM unnest('{L1,L1,L1,L2,L2,L3,L3,L3,L3,NC,NULL,NULL}'::criminality_level[]) l;
 
 -- level_tally text I/O round-trips exactly; bad literals are refused
 SELECT '{L1=12,L2=3,L3=40,NC=7}'::level_tally;
-SELECT ' {l1=0,l2=0,l3=0,nc=9223372036854775807} '::level_tally;
+SELECT ' {L1=0,L2=0,L3=0,NC=9223372036854775807} '::level_tally;
+-- exactly these keys: lower case and leading zeros are refused (1.0 accepted them)
+SELECT '{l1=0,L2=0,L3=0,NC=1}'::level_tally;
+SELECT '{L1=0,L2=0,L3=0,NC=01}'::level_tally;
 SELECT '{L1=12,L2=3,L3=40,NC=7}'::level_tally::text::level_tally::text = '{L1=12,L2=3,L3=40,NC=7}' AS round_trip;
 SELECT '{L1=12,L2=3,L3=40}'::level_tally;
 SELECT '{L1=-1,L2=3,L3=40,NC=7}'::level_tally;

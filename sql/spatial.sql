@@ -303,7 +303,6 @@ SELECT q, pg_temp.fails(q) FROM (VALUES
 	($$SELECT scomm.morans_i('{a,b,c}', '{1,2,3}', '{a,a}', '{b,b}')$$),
 	($$SELECT scomm.morans_i('{a,b,c}', '{1,2,3}', '{x}', '{y}')$$),
 	($$SELECT scomm.morans_i('{a,b,c}', '{2,2,2}', '{a,b}', '{b,a}')$$),
-	($$SELECT scomm.morans_i('{a,b,c}', '{1e300,-1e300,0}', '{a,b}', '{b,a}')$$),
 	($$SELECT scomm.morans_i('{a,b,c}', '{1,2,3}', '{a,b}', '{b,a}', permutations => -1)$$),
 	($$SELECT scomm.morans_i('{a,b,c}', '{1,2,3}', '{a,b}', '{b,a}', permutations => NULL)$$),
 	($$SELECT scomm.morans_i('{a,b,c}', '{1,2,3}', '{a,b}', '{b,a}', weights => 'queen')$$),

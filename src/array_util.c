@@ -8,6 +8,7 @@
 
 #include "compat.h"
 #include "array_util.h"
+#include "arg_util.h"
 
 Datum *
 ScommArrayArg(FunctionCallInfo fcinfo, int argno, const char *name, int *n,
@@ -21,10 +22,7 @@ ScommArrayArg(FunctionCallInfo fcinfo, int argno, const char *name, int *n,
 	char		typalign;
 	int			i;
 
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("argument %s must not be NULL", name)));
+	ScommRequireArg(fcinfo, argno, name, NULL);
 	arr = PG_GETARG_ARRAYTYPE_P(argno);
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,

@@ -23,6 +23,7 @@
 #include "compat.h"
 #include "activation_cohort.h"
 #include "prepost_core.h"
+#include "result_util.h"
 
 extern Datum activation_cohort_out(PG_FUNCTION_ARGS);
 
@@ -56,6 +57,7 @@ PartitionCohort(WindowObject winobj, ActivationCohort *cohort)
 
 		if (isout)
 			break;
+		CHECK_FOR_INTERRUPTS();
 		if (isnull)
 			continue;
 		c = DatumGetActivationCohort(d);
@@ -69,6 +71,25 @@ PartitionCohort(WindowObject winobj, ActivationCohort *cohort)
 		found = true;
 	}
 	return found;
+}
+
+/*
+ * Add x to a running mean (Welford's update, as prepost); when the step
+ * x - mean overflows (values near +-1e308 of both signs), the update in
+ * halves that cannot overflow, so that a representable mean is found.
+ */
+static void
+MeanAdd(prepost_moments *m, double x)
+{
+	double		delta = x - m->mean;
+
+	if (isfinite(delta))
+	{
+		prepost_moments_add(m, x);
+		return;
+	}
+	m->n++;
+	m->mean += x / (double) m->n - m->mean / (double) m->n;
 }
 
 /* mean of the partition's finite values dated before the cohort's activation */
@@ -105,11 +126,8 @@ ComputeBaseline(WindowObject winobj, Baseline *b)
 		at = WinGetFuncArgInPartition(winobj, 1, pos, WINDOW_SEEK_HEAD, false, &atnull, &isout);
 		if (!atnull && DatumGetDateADT(at) < cohort)
 		{
-			prepost_moments_add(&m, value);
-			if (!isfinite(m.mean))
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("baseline mean out of range")));
+			MeanAdd(&m, value);
+			ScommCheckFinite(m.mean, "baseline mean");
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
@@ -136,16 +154,6 @@ ValueAndBaseline(FunctionCallInfo fcinfo, double *value, double *baseline)
 	return true;
 }
 
-static Datum
-FiniteResult(double x)
-{
-	if (!isfinite(x))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("baseline result out of range")));
-	return Float8GetDatum(x);
-}
-
 /* window function: value minus the partition's pre-activation mean */
 PG_FUNCTION_INFO_V1(baseline_change);
 Datum
@@ -156,7 +164,7 @@ baseline_change(PG_FUNCTION_ARGS)
 
 	if (!ValueAndBaseline(fcinfo, &value, &baseline))
 		PG_RETURN_NULL();
-	return FiniteResult(value - baseline);
+	SCOMM_RETURN_FLOAT8(value - baseline, "baseline_change");
 }
 
 /* window function: value divided by the partition's pre-activation mean (NULL when 0) */
@@ -169,5 +177,5 @@ baseline_ratio(PG_FUNCTION_ARGS)
 
 	if (!ValueAndBaseline(fcinfo, &value, &baseline) || baseline == 0)
 		PG_RETURN_NULL();
-	return FiniteResult(value / baseline);
+	SCOMM_RETURN_FLOAT8(value / baseline, "baseline_ratio");
 }

@@ -1,6 +1,6 @@
 /*
  * cohort_functions.c: functions of an activation cohort — activation date,
- * event time, early/late, fiscal year — and crime rates.
+ * event time, early/late, fiscal year.
  */
 #include "postgres.h"
 
@@ -79,30 +79,6 @@ activation_cohort_event_time(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("cannot compute the event time of an infinite date")));
+	/* (dates span less than 2^31 days, cohorts years 1 to 9999: this fits) */
 	PG_RETURN_INT32((int32) (PeriodIndex(at, unit) - PeriodIndex(c, unit)));
-}
-
-/* offenses per "per" residents (default 100,000) */
-PG_FUNCTION_INFO_V1(scomm_crime_rate);
-Datum
-scomm_crime_rate(PG_FUNCTION_ARGS)
-{
-	int64		offenses = PG_GETARG_INT64(0);
-	int64		population = PG_GETARG_INT64(1);
-	int32		per = PG_GETARG_INT32(2);
-
-	if (offenses < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("offenses must not be negative: " INT64_FORMAT, offenses)));
-	if (population <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("population must be positive: " INT64_FORMAT, population),
-				 errhint("A crime rate needs the number of residents the offenses occurred among.")));
-	if (per <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("per must be positive: %d", per)));
-	PG_RETURN_FLOAT8((double) offenses / (double) population * (double) per);
 }

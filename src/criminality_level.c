@@ -22,6 +22,15 @@ static const char *const LevelLabels[LEVEL_COUNT] = {
 	"Level 1: convicted of an aggravated felony or two or more felonies"
 };
 
+void
+criminality_level_corrupt(int value)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid criminality_level value %d", value),
+			 errdetail("A criminality_level is stored as one byte from 0 to 3; this one was damaged.")));
+}
+
 /* Accepted spellings after trimming and lower-casing, with their level. */
 static const struct
 {
@@ -83,10 +92,8 @@ PG_FUNCTION_INFO_V1(criminality_level_out);
 Datum
 criminality_level_out(PG_FUNCTION_ARGS)
 {
-	CriminalityLevel level = PG_GETARG_CRIMINALITY_LEVEL(0);
+	CriminalityLevel level = criminality_level_arg(fcinfo, 0);
 
-	if ((int) level >= LEVEL_COUNT)
-		elog(ERROR, "invalid criminality_level value %d", (int) level);
 	PG_RETURN_CSTRING(pstrdup(LevelNames[level]));
 }
 
@@ -109,7 +116,7 @@ PG_FUNCTION_INFO_V1(criminality_level_send);
 Datum
 criminality_level_send(PG_FUNCTION_ARGS)
 {
-	CriminalityLevel level = PG_GETARG_CRIMINALITY_LEVEL(0);
+	CriminalityLevel level = criminality_level_arg(fcinfo, 0);
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
@@ -126,7 +133,7 @@ PG_FUNCTION_INFO_V1(criminality_level_to_int4);
 Datum
 criminality_level_to_int4(PG_FUNCTION_ARGS)
 {
-	CriminalityLevel level = PG_GETARG_CRIMINALITY_LEVEL(0);
+	CriminalityLevel level = criminality_level_arg(fcinfo, 0);
 
 	PG_RETURN_INT32(level == LEVEL_NC ? 0 : LEVEL_COUNT - (int) level);
 }
@@ -150,7 +157,7 @@ PG_FUNCTION_INFO_V1(criminality_level_number);
 Datum
 criminality_level_number(PG_FUNCTION_ARGS)
 {
-	CriminalityLevel level = PG_GETARG_CRIMINALITY_LEVEL(0);
+	CriminalityLevel level = criminality_level_arg(fcinfo, 0);
 
 	if (level == LEVEL_NC)
 		PG_RETURN_NULL();
@@ -161,17 +168,15 @@ PG_FUNCTION_INFO_V1(criminality_level_is_criminal);
 Datum
 criminality_level_is_criminal(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(PG_GETARG_CRIMINALITY_LEVEL(0) != LEVEL_NC);
+	PG_RETURN_BOOL(criminality_level_arg(fcinfo, 0) != LEVEL_NC);
 }
 
 PG_FUNCTION_INFO_V1(criminality_level_label);
 Datum
 criminality_level_label(PG_FUNCTION_ARGS)
 {
-	CriminalityLevel level = PG_GETARG_CRIMINALITY_LEVEL(0);
+	CriminalityLevel level = criminality_level_arg(fcinfo, 0);
 
-	if ((int) level >= LEVEL_COUNT)
-		elog(ERROR, "invalid criminality_level value %d", (int) level);
 	PG_RETURN_TEXT_P(cstring_to_text(LevelLabels[level]));
 }
 

@@ -23,4 +23,18 @@ typedef enum CriminalityLevel
 #define PG_GETARG_CRIMINALITY_LEVEL(n) DatumGetCriminalityLevel(PG_GETARG_DATUM(n))
 #define PG_RETURN_CRIMINALITY_LEVEL(l) return CriminalityLevelGetDatum(l)
 
+/* ERROR XX001 (data_corrupted) for a stored byte that is not a level */
+extern void criminality_level_corrupt(int value) pg_attribute_noreturn();
+
+/* argument n, checked: a level can only be damaged on disk */
+static inline CriminalityLevel
+criminality_level_arg(FunctionCallInfo fcinfo, int n)
+{
+	CriminalityLevel level = PG_GETARG_CRIMINALITY_LEVEL(n);
+
+	if (unlikely((int) level >= LEVEL_COUNT))
+		criminality_level_corrupt((int) level);
+	return level;
+}
+
 #endif

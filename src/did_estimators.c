@@ -164,9 +164,7 @@ DidError(scomm_status st, const scomm_did_diag *diag, const char *what)
 				 diag->code == SCOMM_DID_ERR_UNBALANCED ?
 				 errhint("Use unbalanced => 'drop' to leave out incomplete units.") : 0));
 	}
-	ereport(ERROR,
-			(errcode(st == SCOMM_EEMPTY ? ERRCODE_INVALID_PARAMETER_VALUE : ERRCODE_INTERNAL_ERROR),
-			 errmsg("%s: %s", what, scomm_status_message(st))));
+	ScommRaiseStatus(st, what);
 }
 
 /* ---- the estimation pipeline -------------------------------------------- */
@@ -176,6 +174,44 @@ typedef struct DidFit
 	scomm_did_panel *panel;
 	scomm_did_attgt *attgt;
 } DidFit;
+
+/*
+ * ERROR 22003 unless the estimators can work in double precision: the
+ * outcomes' squares (variances, influence functions) must not overflow,
+ * and every period - first period (event times, int4) must fit.
+ */
+static void
+CheckPanelRange(const scomm_did_panel *p, const char *what)
+{
+	int64		lo = p->periods[0],
+				hi = p->periods[p->n_periods - 1];
+	double		ss = 0;
+	size_t		k,
+				n = (size_t) p->n_units * p->n_periods;
+	int			i;
+
+	for (k = 0; k < n; k++)
+		ss += p->y[k] * p->y[k];
+	if (!isfinite(ss))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: the outcomes are too large in magnitude for double precision", what),
+				 errdetail("Their squares, which the standard errors need, overflow."),
+				 errhint("Rescale the outcome (e.g. thousands instead of units).")));
+	for (i = 0; i < p->n_units; i++)
+		if (p->first_period[i] != SCOMM_DID_NEVER)
+		{
+			lo = Min(lo, p->first_period[i]);
+			hi = Max(hi, p->first_period[i]);
+		}
+	if (hi - lo > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s: periods and first periods from " INT64_FORMAT " to " INT64_FORMAT " are too far apart",
+						what, lo, hi),
+				 errdetail("Event times (period - first period) must fit in an integer."),
+				 errhint("Number the periods from a nearby origin, e.g. year - 2000 or period_of(at, 'month').")));
+}
 
 /* Finalize a panel, with a NOTICE for dropped incomplete units. */
 static scomm_did_panel *
@@ -191,6 +227,7 @@ FinalizePanel(Datum panel, bool strict, const char *what)
 	scomm_did_collector_free(rows);
 	if (st != SCOMM_OK)
 		DidError(st, &diag, what);
+	CheckPanelRange(p, what);
 	if (p->n_dropped_unbalanced > 0)
 		ereport(NOTICE,
 				(errmsg("%s: %d of %d units are not observed in every period and were left out",
@@ -237,9 +274,9 @@ FitAttGt(Datum panel, const scomm_did_options *opt, bool strict, const char *wha
 				(errmsg("%s: units first treated after the last period are counted as never treated", what)));
 	if (f.attgt->flags & SCOMM_DID_FLAG_DROPPED_EARLY)
 		ereport(NOTICE,
-				(errmsg("%s: %d units treated by the first period (%d) were left out",
+				(errmsg("%s: %d units treated by the first period (" INT64_FORMAT ") were left out",
 						what, f.attgt->n_dropped_early,
-						f.panel->periods[0] + opt->anticipation)));
+						(int64) f.panel->periods[0] + opt->anticipation)));
 	if (f.attgt->flags & SCOMM_DID_FLAG_LAST_COHORT_CONTROL)
 	{
 		int32		last = LastCohort(f.panel, opt->anticipation);
@@ -247,8 +284,8 @@ FitAttGt(Datum panel, const scomm_did_options *opt, bool strict, const char *wha
 		ereport(NOTICE,
 				(errmsg("%s: no unit is never treated, so the last cohort (first period %d) is the comparison group",
 						what, last),
-				 errdetail("Periods from %d on are left out and that cohort has no estimates of its own, as R's did does.",
-						   last - opt->anticipation)));
+				 errdetail("Periods from " INT64_FORMAT " on are left out and that cohort has no estimates of its own, as R's did does.",
+						   (int64) last - opt->anticipation)));
 	}
 	for (k = 0; k < f.attgt->n_cells; k++)
 		if (f.attgt->cells[k].status == SCOMM_DID_CELL_NO_CONTROL ||
@@ -299,6 +336,10 @@ Bootstrap(const scomm_did_attgt *a, const scomm_did_linear *lin, int k,
 	scomm_status st = scomm_did_mboot(a, lin, k, draws, (unsigned long) (uint64) seed,
 									  alpha, &b);
 
+	if (st == SCOMM_ETOOBIG)
+		ScommRaiseStatusHint(st, what,
+							 psprintf("The bootstrap keeps every draw of every estimate: %d draws of %d estimates are more than %d; use fewer draws or aggregate first.",
+									  draws, k, SCOMM_DID_BOOT_MAX_VALUES));
 	if (st != SCOMM_OK)
 		DidError(st, NULL, what);
 	return b;
@@ -597,6 +638,50 @@ scomm_twfe(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Before the k x k matrices of the event study are allocated: every
+ * relative-period column (binned at -leads and lags, -1 the reference) must
+ * have an observation, else the design is singular (as the fit would find
+ * after allocating them); and they must fit in memory.
+ */
+static void
+CheckEventColumns(const scomm_did_panel *p, int leads, int lags, const char *what)
+{
+	int			k = leads + lags,
+				i,
+				t,
+				filled = 0;
+	bool	   *seen = palloc0(sizeof(bool) * k);
+
+	for (i = 0; i < p->n_units && filled < k; i++)
+	{
+		if (p->first_period[i] == SCOMM_DID_NEVER)
+			continue;
+		for (t = 0; t < p->n_periods; t++)
+		{
+			int64		e = (int64) p->periods[t] - p->first_period[i];
+			int			j;
+
+			e = Max(e, -leads);
+			e = Min(e, lags);
+			if (e == -1)
+				continue;
+			j = e < 0 ? (int) (e + leads) : (int) (leads - 1 + e);
+			if (!seen[j])
+			{
+				seen[j] = true;
+				filled++;
+			}
+		}
+	}
+	pfree(seen);
+	if (filled < k)
+		DidError(SCOMM_ESINGULAR, NULL, what);
+	if (((double) p->n_units + p->n_periods + 2.0 * k + 8) * k * sizeof(double) > MaxAllocSize)
+		ScommRaiseStatusHint(SCOMM_ETOOBIG, what,
+							 "The event study holds k x k matrices for k = leads + lags: use fewer leads and lags, or bin them.");
+}
+
+/*
  * twfe_event_study(panel, leads, lags, alpha, unbalanced): one row per
  * relative period from -leads to lags, the reference period -1 included
  * with estimate 0 and no standard error; the end points are binned.
@@ -624,6 +709,7 @@ scomm_twfe_event_study(PG_FUNCTION_ARGS)
 				 errhint("Relative period -1 is the reference, so at least one other lead (-2) is estimated.")));
 	InitMaterializedSRF(fcinfo, 0);
 	p = TwfePanel(fcinfo, 4, what);
+	CheckEventColumns(p, leads, lags, what);
 	st = scomm_did_twfe_event(p, leads, lags, &t);
 	if (st != SCOMM_OK)
 		DidError(st, NULL, what);

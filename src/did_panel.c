@@ -82,10 +82,7 @@ static const ExpandedObjectMethods DidPanelMethods = {
 static void
 PanelStatusError(scomm_status st, const char *what)
 {
-	ScommRaiseCommon(st, "did_panel");
-	ereport(ERROR,
-			(errcode(ERRCODE_INTERNAL_ERROR),
-			 errmsg("could not %s a did_panel: %s", what, scomm_status_message(st))));
+	ScommRaiseStatus(st, psprintf("could not %s a did_panel", what));
 }
 
 /* A new, empty expanded panel whose memory lives under parent. */

@@ -27,6 +27,8 @@
 #include "utils/memutils.h"
 
 #include "compat.h"
+#include "arg_util.h"
+#include "result_util.h"
 #include "core_status.h"
 #include "lca_glue.h"
 #include "text_util.h"
@@ -398,11 +400,8 @@ lca_read_fit_args(FunctionCallInfo fcinfo, int first)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("starts must be at least 1, not %d", a.starts)));
-	if (a.starts > SCOMM_MULTISTART_MAX_STARTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("starts must be at most %d, not %d", SCOMM_MULTISTART_MAX_STARTS, a.starts),
-				 errhint("Twenty to a few hundred random starts find the best log-likelihood of most models.")));
+	ScommCheckLimit("lca", a.starts, SCOMM_LCA_MAX_STARTS, "random starts",
+					"The best of 20 to 1,000 starts is the usual choice; more than 100,000 keep too much bookkeeping.");
 	if (a.max_iter < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -518,12 +517,11 @@ lca_fit_model(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(result);
 }
 
-/* NaN (undefined) as SQL NULL */
+/* the one float8 result policy (result_util.h): NaN as NULL, infinity an ERROR */
 void
 lca_set_double(Datum *values, bool *nulls, int i, double v)
 {
-	nulls[i] = isnan(v);
-	values[i] = Float8GetDatum(v);
+	ScommSetFloat8(values, nulls, i, v, "a latent class result");
 }
 
 /* the lca_fit_result columns of a model */

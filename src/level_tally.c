@@ -20,6 +20,7 @@
 
 #include "compat.h"
 #include "criminality_level.h"
+#include "result_util.h"
 
 #define TALLY_FORMAT_VERSION 1
 
@@ -46,14 +47,22 @@ NewTally(MemoryContext cxt)
 	return t;
 }
 
-/* Reject a tally varlena of the wrong size (a corrupted datum). */
+/* Reject a corrupted tally: the wrong size or a negative count. */
 static void
 CheckTallySize(LevelTally *t)
 {
+	int			i;
+
 	if (VARSIZE(t) != sizeof(LevelTally))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid level_tally value of %u bytes", (unsigned) VARSIZE(t))));
+	for (i = 0; i < LEVEL_COUNT; i++)
+		if (t->count[i] < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("invalid level_tally value with a negative count " INT64_FORMAT,
+							t->count[i])));
 }
 
 static int64
@@ -78,14 +87,14 @@ TallyInvalid(const char *str, const char *detail)
 			 errhint("A level_tally looks like {L1=12,L2=3,L3=40,NC=7}.")));
 }
 
-/* Parse one non-negative int64 at *p; advance *p. */
+/* Parse one non-negative int64 without leading zeros at *p; advance *p. */
 static bool
 ParseCount(const char **p, int64 *value)
 {
 	const char *s = *p;
 	int64		v = 0;
 
-	if (!isdigit((unsigned char) *s))
+	if (!isdigit((unsigned char) *s) || (s[0] == '0' && isdigit((unsigned char) s[1])))
 		return false;
 	while (isdigit((unsigned char) *s))
 	{
@@ -115,11 +124,11 @@ level_tally_in(PG_FUNCTION_ARGS)
 	{
 		if (i > 0 && *p++ != ',')
 			TallyInvalid(str, "Counts must be separated by commas.");
-		if (pg_strncasecmp(p, TallyKeys[i], 2) != 0 || p[2] != '=')
-			TallyInvalid(str, "The counts must be L1=, L2=, L3= and NC=, in that order.");
+		if (strncmp(p, TallyKeys[i], 2) != 0 || p[2] != '=')
+			TallyInvalid(str, "The counts must be L1=, L2=, L3= and NC=, in that order, with these upper-case keys.");
 		p += 3;
 		if (!ParseCount(&p, &t->count[TallyOrder[i]]))
-			TallyInvalid(str, "Each count must be a non-negative 64-bit integer.");
+			TallyInvalid(str, "Each count must be a non-negative 64-bit integer written without leading zeros.");
 	}
 	if (*p++ != '}')
 		TallyInvalid(str, "It must end with \"}\" after the NC count.");
@@ -192,6 +201,18 @@ level_tally_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
+/* the key of a level in the text form */
+static const char *
+LevelName(CriminalityLevel level)
+{
+	int			i;
+
+	for (i = 0; i < LEVEL_COUNT; i++)
+		if (TallyOrder[i] == level)
+			return TallyKeys[i];
+	return "?";
+}
+
 /*
  * The state to update: in aggregate context the state itself (allocated on
  * the first call), otherwise a copy so that the caller's value is untouched.
@@ -218,22 +239,31 @@ WritableState(FunctionCallInfo fcinfo)
 	return t;
 }
 
-/* transition: count one level (NULL levels are ignored) */
+/*
+ * transition: count one level (NULL levels are ignored).  In a window the
+ * state is never NULL, not even before the first level: PostgreSQL's
+ * moving-aggregate mode does not allow a NULL state, and a frame of NULL
+ * levels counts nothing.  In a plain aggregate NULL levels alone leave the
+ * state NULL, as before.
+ */
 PG_FUNCTION_INFO_V1(level_tally_accum);
 Datum
 level_tally_accum(PG_FUNCTION_ARGS)
 {
 	LevelTally *t;
+	CriminalityLevel level;
 
 	if (PG_ARGISNULL(1))
 	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		if (!PG_ARGISNULL(0))
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		if (AggCheckCallContext(fcinfo, NULL) == AGG_CONTEXT_WINDOW)
+			PG_RETURN_POINTER(WritableState(fcinfo));
+		PG_RETURN_NULL();
 	}
+	level = criminality_level_arg(fcinfo, 1);
 	t = WritableState(fcinfo);
-	t->count[PG_GETARG_CRIMINALITY_LEVEL(1)] =
-		AddCount(t->count[PG_GETARG_CRIMINALITY_LEVEL(1)], 1);
+	t->count[level] = AddCount(t->count[level], 1);
 	PG_RETURN_POINTER(t);
 }
 
@@ -251,10 +281,14 @@ level_tally_retract(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	level = PG_GETARG_CRIMINALITY_LEVEL(1);
+	level = criminality_level_arg(fcinfo, 1);
 	t = WritableState(fcinfo);
 	if (t->count[level] <= 0)
-		elog(ERROR, "level_tally inverse transition below zero");
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot remove one %s from a level_tally that counts no %s",
+						LevelName(level), LevelName(level)),
+				 errhint("level_tally_retract is the inverse transition of level_counts in moving window frames: it removes only levels that were counted.")));
 	t->count[level]--;
 	PG_RETURN_POINTER(t);
 }
@@ -313,7 +347,7 @@ level_tally_counts(PG_FUNCTION_ARGS)
 	{
 		values[1 + i] = Int64GetDatum(count[i]);
 		if (n > 0)
-			values[1 + LEVEL_COUNT + i] = Float8GetDatum((double) count[i] / (double) n);
+			ScommSetFloat8(values, nulls, 1 + LEVEL_COUNT + i, (double) count[i] / (double) n, "counts");
 		else
 			nulls[1 + LEVEL_COUNT + i] = true;
 	}

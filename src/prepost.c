@@ -20,6 +20,8 @@
 #include "compat.h"
 #include "activation_cohort.h"
 #include "prepost.h"
+#include "arg_util.h"
+#include "result_util.h"
 
 /* The window's bounds as day numbers for the last cohort seen (fn_extra). */
 typedef struct WindowCache
@@ -203,11 +205,8 @@ prepost_accum_within(PG_FUNCTION_ARGS)
 	ActivationCohort c;
 	WindowCache *w;
 
-	if (PG_ARGISNULL(4))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("prepost window must not be NULL"),
-				 errhint("Use prepost(value, at, cohort) without a window to count every row.")));
+	ScommRequireArg(fcinfo, 4, "within",
+					"Use prepost(value, at, cohort) without a window to count every row.");
 	within = PG_GETARG_INTERVAL_P(4);
 	if (!prepost_window_positive(within))
 		ereport(ERROR,
@@ -268,19 +267,8 @@ prepost_state_merge(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-/* a float8 result column, NULL when NaN (undefined) */
-static void
-SetDouble(Datum *values, bool *nulls, int i, double x)
-{
-	if (isnan(x))
-		nulls[i] = true;
-	else if (!isfinite(x))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("prepost result out of range")));
-	else
-		values[i] = Float8GetDatum(x);
-}
+/* a float8 result column: NULL when NaN (undefined), ERROR 22003 when infinite */
+#define SetDouble(values, nulls, i, x) ScommSetFloat8(values, nulls, i, x, "prepost")
 
 /*
  * final: n, mean, sd per side, change, pct_change and Welch's test as a
@@ -335,25 +323,38 @@ prepost_state_result(PG_FUNCTION_ARGS)
 
 /* read n, mean and variance of one side (0 before, 1 after) of a prepost_result */
 static void
-ResultSide(HeapTupleHeader r, int side, int64_t *n, double *mean, double *var)
+ResultSide(HeapTupleHeader r, int side, char which, int64_t *n, double *mean, double *var)
 {
+	const char *name = side ? "after" : "before";
 	bool		isnull;
 	Datum		d;
+	double		sd;
 
 	d = GetAttributeByNum(r, 3 * side + 1, &isnull);
 	*n = isnull ? 0 : DatumGetInt64(d);
 	d = GetAttributeByNum(r, 3 * side + 2, &isnull);
 	*mean = isnull ? NAN : DatumGetFloat8(d);
 	d = GetAttributeByNum(r, 3 * side + 3, &isnull);
-	*var = isnull ? NAN : DatumGetFloat8(d) * DatumGetFloat8(d);
-	if (*n < 0 || (*n > 0 && isnan(*mean)))
+	sd = isnull ? NAN : DatumGetFloat8(d);
+	if (*n < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("prepost_result with an impossible count or a missing mean")));
+				 errmsg("prepost_diff: n_%s of %c is negative: " INT64_FORMAT, name, which, (int64) *n)));
 	if (*n > 0 && !isfinite(*mean))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("prepost_result mean must be finite")));
+				 errmsg("prepost_diff: mean_%s of %c must be a finite number when n_%s is " INT64_FORMAT,
+						name, which, name, (int64) *n),
+				 errhint("Pass the prepost_result rows that prepost() returns.")));
+	if (!isnan(sd) && !(sd >= 0 && isfinite(sd)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("prepost_diff: sd_%s of %c must be a finite number of zero or more: %g",
+						name, which, sd),
+				 errhint("Pass the prepost_result rows that prepost() returns.")));
+	*var = sd * sd;
+	if (!isfinite(*var) && !isnan(*var))
+		ScommFloatOverflow(*var, "prepost_diff");
 }
 
 /*
@@ -378,10 +379,10 @@ prepost_diff(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	ResultSide(a, 0, &n[0], &mean[0], &var[0]);
-	ResultSide(a, 1, &n[1], &mean[1], &var[1]);
-	ResultSide(b, 0, &n[2], &mean[2], &var[2]);
-	ResultSide(b, 1, &n[3], &mean[3], &var[3]);
+	ResultSide(a, 0, 'a', &n[0], &mean[0], &var[0]);
+	ResultSide(a, 1, 'a', &n[1], &mean[1], &var[1]);
+	ResultSide(b, 0, 'b', &n[2], &mean[2], &var[2]);
+	ResultSide(b, 1, 'b', &n[3], &mean[3], &var[3]);
 	prepost_contrast(4, coef, n, mean, var, 0.05, &test);
 	SetDouble(values, nulls, 0, test.estimate);
 	SetDouble(values, nulls, 1, test.se);

@@ -9,6 +9,8 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "scomm_random.h"
+
 /* one county given to a simulator */
 typedef struct SimCounty
 {
@@ -20,6 +22,5 @@ typedef struct SimCounty
 extern SimCounty *SimReadCounties(FunctionCallInfo fcinfo, const char *weight_name, int *n);
 extern gsl_rng *SimRng(void);
 extern void SimSeed(gsl_rng *rng, int64 seed, uint64 stream);
-extern uint64 SimHashText(const char *s);
 
 #endif

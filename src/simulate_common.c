@@ -19,6 +19,7 @@
 #include "activation_cohort.h"
 #include "simulate.h"
 #include "array_util.h"
+#include "scomm_random.h"
 
 #define NULL_COUNTY_HINT "Remove the county or give it a value, e.g. with coalesce()."
 
@@ -89,32 +90,9 @@ SimRng(void)
 	return rng;
 }
 
-/* splitmix64 finalizer (Steele, Lea & Flood 2014): portable 64-bit mixing */
-static uint64
-SplitMix64(uint64 x)
-{
-	x += UINT64CONST(0x9E3779B97F4A7C15);
-	x = (x ^ (x >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
-	x = (x ^ (x >> 27)) * UINT64CONST(0x94D049BB133111EB);
-	return x ^ (x >> 31);
-}
-
 /* Seed the generator for one stream (a county or unit) of a user seed. */
 void
 SimSeed(gsl_rng *rng, int64 seed, uint64 stream)
 {
-	uint64		h = SplitMix64((uint64) seed ^ SplitMix64(stream));
-
-	gsl_rng_set(rng, (unsigned long) ((h ^ (h >> 32)) & 0xffffffff));
-}
-
-/* FNV-1a hash of a FIPS code: the same on every machine */
-uint64
-SimHashText(const char *s)
-{
-	uint64		h = UINT64CONST(0xcbf29ce484222325);
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char) *s) * UINT64CONST(0x100000001b3);
-	return h;
+	gsl_rng_set(rng, (unsigned long) scomm_seed_stream((uint64) seed, stream));
 }

@@ -28,6 +28,9 @@
 #include "compat.h"
 #include "activation_cohort.h"
 #include "simulate.h"
+#include "arg_util.h"
+#include "poisson.h"
+#include "result_util.h"
 
 #define FIRST_YEAR 2006
 #define LAST_YEAR 2016
@@ -65,19 +68,43 @@ CheckYears(int32 first, int32 last)
 						first, last, FIRST_YEAR, LAST_YEAR)));
 }
 
+/*
+ * A Poisson count of mean lambda (bounded time for any mean); an ERROR when
+ * it does not fit in bigint.
+ */
+static int64
+DrawCount(gsl_rng *rng, double lambda, double mu, const SimCounty *c, int year, int o)
+{
+	double		k;
+
+	if (scomm_ran_poisson(rng, lambda, &k) != SCOMM_OK || k >= 9223372036854775808.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("simulate_crime: the %s count of county \"%s\" in %d (expected %g) is out of range for type bigint",
+						OffenseName[o], c->fips, year, mu),
+				 errhint("Give populations and an effect that imply counts below 9.2e18.")));
+	return (int64) k;
+}
+
 PG_FUNCTION_INFO_V1(scomm_simulate_crime);
 Datum
 scomm_simulate_crime(PG_FUNCTION_ARGS)
 {
+	static const char *const names[] = {"seed", "effect", "first_year", "last_year", NULL};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	int64		seed = PG_GETARG_INT64(3);
-	double		effect = PG_GETARG_FLOAT8(4);
-	int32		first = PG_GETARG_INT32(5);
-	int32		last = PG_GETARG_INT32(6);
+	int64		seed;
+	double		effect;
+	int32		first;
+	int32		last;
 	SimCounty  *c;
 	gsl_rng    *rng;
 	int			n;
 
+	ScommRequireArgs(fcinfo, 3, names);
+	seed = PG_GETARG_INT64(3);
+	effect = PG_GETARG_FLOAT8(4);
+	first = PG_GETARG_INT32(5);
+	last = PG_GETARG_INT32(6);
 	CheckYears(first, last);
 	if (!isfinite(effect) || effect <= -1.0)
 		ereport(ERROR,
@@ -101,7 +128,7 @@ scomm_simulate_crime(PG_FUNCTION_ARGS)
 						act_year = 0;
 
 			CHECK_FOR_INTERRUPTS();
-			SimSeed(rng, seed, SimHashText(c[i].fips) ^ UINT64CONST(0xC0FFEE));
+			SimSeed(rng, seed, scomm_hash_text(c[i].fips) ^ UINT64CONST(0xC0FFEE));
 			level = gsl_ran_gaussian(rng, 0.6);
 			trend = gsl_ran_gaussian(rng, 0.01);
 			for (o = 0; o < NOFFENSE; o++)
@@ -125,13 +152,14 @@ scomm_simulate_crime(PG_FUNCTION_ARGS)
 						exp(level + dev[o] + trend * (y - FIRST_YEAR) -
 							0.5 * (0.36 + OffenseSd[o] * OffenseSd[o])) *
 						(treated ? 1.0 + effect : 1.0);
-					double		lambda = mu > 0 ? gsl_ran_gamma(rng, NB_SHAPE, mu / NB_SHAPE) : 0.0;
+					double		lambda;
 
+					values[4] = Float8GetDatum(ScommRequireFinite(mu, "simulate_crime expected"));
+					lambda = mu > 0 ? gsl_ran_gamma(rng, NB_SHAPE, mu / NB_SHAPE) : 0.0;
 					values[0] = CStringGetTextDatum(c[i].fips);
 					values[1] = Int32GetDatum(y);
 					values[2] = CStringGetTextDatum(OffenseName[o]);
-					values[3] = Int64GetDatum((int64) gsl_ran_poisson(rng, lambda));
-					values[4] = Float8GetDatum(mu);
+					values[3] = Int64GetDatum(DrawCount(rng, lambda, mu, &c[i], y, o));
 					values[5] = BoolGetDatum(treated);
 					values[6] = Float8GetDatum(treated ? effect : 0.0);
 					tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);

@@ -19,22 +19,39 @@
 
 #include "compat.h"
 #include "simulate.h"
+#include "arg_util.h"
+#include "result_util.h"
+
+/* period effects are held in memory: 80 MB at most */
+#define MAX_PERIODS 10000000
 
 PG_FUNCTION_INFO_V1(scomm_simulate_panel);
 Datum
 scomm_simulate_panel(PG_FUNCTION_ARGS)
 {
+	static const char *const names[] = {"units", "periods", "seed", "cohorts", "never_share",
+	"effect", "effect_growth", "noise", NULL};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	int32		units = PG_GETARG_INT32(0);
-	int32		periods = PG_GETARG_INT32(1);
-	int64		seed = PG_GETARG_INT64(2);
-	int32		cohorts = PG_GETARG_INT32(3);
-	double		never_share = PG_GETARG_FLOAT8(4);
-	double		effect = PG_GETARG_FLOAT8(5);
-	double		growth = PG_GETARG_FLOAT8(6);
-	double		noise = PG_GETARG_FLOAT8(7);
+	int32		units;
+	int32		periods;
+	int64		seed;
+	int32		cohorts;
+	double		never_share;
+	double		effect;
+	double		growth;
+	double		noise;
 	double	   *period_effect;
 	gsl_rng    *rng;
+
+	ScommRequireArgs(fcinfo, 0, names);
+	units = PG_GETARG_INT32(0);
+	periods = PG_GETARG_INT32(1);
+	seed = PG_GETARG_INT64(2);
+	cohorts = PG_GETARG_INT32(3);
+	never_share = PG_GETARG_FLOAT8(4);
+	effect = PG_GETARG_FLOAT8(5);
+	growth = PG_GETARG_FLOAT8(6);
+	noise = PG_GETARG_FLOAT8(7);
 
 	if (units < 1 || periods < 2)
 		ereport(ERROR,
@@ -43,7 +60,10 @@ scomm_simulate_panel(PG_FUNCTION_ARGS)
 	if ((int64) units * periods > 500000000)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a panel of %d units and %d periods is too large", units, periods)));
+				 errmsg("a panel of %d units and %d periods is too large", units, periods),
+				 errhint("simulate_panel returns at most 500,000,000 rows.")));
+	ScommCheckLimit("simulate_panel", periods, MAX_PERIODS, "periods",
+					"Simulate at most 10,000,000 periods.");
 	if (cohorts < 1 || cohorts > periods - 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -88,13 +108,16 @@ scomm_simulate_panel(PG_FUNCTION_ARGS)
 				Datum		values[5];
 				bool		nulls[5] = {0};
 				double		att = (g > 0 && t >= g) ? effect + growth * (t - g) : 0.0;
+				double		y = a + period_effect[t] + att + gsl_ran_gaussian(rng, noise);
 
+				if ((t & 4095) == 0)
+					CHECK_FOR_INTERRUPTS();
 				values[0] = Int64GetDatum(i);
 				values[1] = Int32GetDatum(t);
 				values[2] = Int32GetDatum(g);
 				nulls[2] = (g == 0);
-				values[3] = Float8GetDatum(a + period_effect[t] + att + gsl_ran_gaussian(rng, noise));
-				values[4] = Float8GetDatum(att);
+				values[3] = Float8GetDatum(ScommRequireFinite(y, "simulate_panel outcome"));
+				values[4] = Float8GetDatum(ScommRequireFinite(att, "simulate_panel true_att"));
 				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 			}
 		}

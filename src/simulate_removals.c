@@ -31,6 +31,8 @@
 #include "activation_cohort.h"
 #include "criminality_level.h"
 #include "simulate.h"
+#include "arg_util.h"
+#include "poisson.h"
 
 #define NCLASS 3
 #define NLEVEL 4
@@ -162,14 +164,33 @@ RakeProfiles(CountyDraw *d, int n)
 	}
 }
 
+/*
+ * A Poisson count of removals of mean lambda (bounded time for any mean); an
+ * ERROR when it does not fit in the int4 column.
+ */
+static int32
+DrawRemovals(gsl_rng *rng, double lambda, const char *fips, int y, int m)
+{
+	double		k;
+
+	if (scomm_ran_poisson(rng, lambda, &k) != SCOMM_OK || k > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("simulate_removals: the removals of county \"%s\" in %04d-%02d (expected %g) are out of range for type integer",
+						fips, y, m, lambda),
+				 errhint("Give a smaller total: removals are counted per county, month and level in int4.")));
+	return (int32) k;
+}
+
 PG_FUNCTION_INFO_V1(scomm_simulate_removals);
 Datum
 scomm_simulate_removals(PG_FUNCTION_ARGS)
 {
+	static const char *const names[] = {"seed", "through", "total", NULL};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	int64		seed = PG_GETARG_INT64(3);
-	DateADT		through = PG_GETARG_DATEADT(4);
-	double		total = PG_GETARG_FLOAT8(5);
+	int64		seed;
+	DateADT		through;
+	double		total;
 	SimCounty  *c;
 	CountyDraw *d;
 	gsl_rng    *rng;
@@ -178,6 +199,10 @@ scomm_simulate_removals(PG_FUNCTION_ARGS)
 				i,
 				months;
 
+	ScommRequireArgs(fcinfo, 3, names);
+	seed = PG_GETARG_INT64(3);
+	through = PG_GETARG_DATEADT(4);
+	total = PG_GETARG_FLOAT8(5);
 	if (DATE_NOT_FINITE(through) || MonthIndex(through) < 0 || MonthIndex(through) > 12 * 30)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -191,7 +216,7 @@ scomm_simulate_removals(PG_FUNCTION_ARGS)
 	rng = SimRng();
 	for (i = 0; i < n; i++)
 	{
-		SimSeed(rng, seed, SimHashText(c[i].fips));
+		SimSeed(rng, seed, scomm_hash_text(c[i].fips));
 		DrawCounty(rng, &c[i], &d[i]);
 		d[i].window_volume = WindowVolume(&c[i], &d[i]);
 		scale += d[i].window_volume;
@@ -216,7 +241,7 @@ scomm_simulate_removals(PG_FUNCTION_ARGS)
 			int			mi;
 
 			/* a second stream for the counts, so the draws above stay fixed */
-			SimSeed(rng, seed, SimHashText(c[i].fips) ^ UINT64CONST(0xA5A5A5A5));
+			SimSeed(rng, seed, scomm_hash_text(c[i].fips) ^ UINT64CONST(0xA5A5A5A5));
 			for (mi = 0; mi < months; mi++)
 			{
 				double		active = ActiveFraction(c[i].cohort, mi);
@@ -236,7 +261,7 @@ scomm_simulate_removals(PG_FUNCTION_ARGS)
 					values[0] = CStringGetTextDatum(c[i].fips);
 					values[1] = DateADTGetDatum(date2j(y, m, 1) - POSTGRES_EPOCH_JDATE);
 					values[2] = CriminalityLevelGetDatum(LevelOf[l]);
-					values[3] = Int32GetDatum((int32) gsl_ran_poisson(rng, lambda));
+					values[3] = Int32GetDatum(DrawRemovals(rng, lambda, c[i].fips, y, m));
 					values[4] = Int32GetDatum(d[i].klass + 1);
 					tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 				}

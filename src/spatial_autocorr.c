@@ -19,11 +19,14 @@
 #include "utils/tuplestore.h"
 
 #include "compat.h"
+#include "arg_util.h"
 #include "array_util.h"
+#include "core_status.h"
+#include "scomm_random.h"
+#include "result_util.h"
+#include "spatial_glue.h"
 
 #define NULL_UNIT_HINT "Leave out the units without a value (WHERE x IS NOT NULL); their pairs are then ignored."
-#include "simulate.h"
-#include "spatial_glue.h"
 
 PG_FUNCTION_INFO_V1(scomm_morans_i);
 PG_FUNCTION_INFO_V1(scomm_local_morans_i);
@@ -81,10 +84,7 @@ WeightStyle(FunctionCallInfo fcinfo, int argno)
 {
 	char	   *s;
 
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("argument weights must not be NULL")));
+	ScommRequireArg(fcinfo, argno, "weights", "Use 'row' or 'binary'.");
 	s = text_to_cstring(PG_GETARG_TEXT_PP(argno));
 	if (pg_strcasecmp(s, "row") == 0)
 		return SCOMM_WEIGHTS_ROW;
@@ -189,13 +189,8 @@ ReadPairs(FunctionCallInfo fcinfo, MoranInput *in, scomm_weight_style style)
 static void
 ReadInput(FunctionCallInfo fcinfo, MoranInput *in)
 {
-	int			i;
-
-	for (i = 4; i <= 5; i++)
-		if (PG_ARGISNULL(i))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("argument %s must not be NULL", i == 4 ? "permutations" : "seed")));
+	ScommRequireArg(fcinfo, 4, "permutations", "Use 0 for no permutation test.");
+	ScommRequireArg(fcinfo, 5, "seed", NULL);
 	in->permutations = PG_GETARG_INT32(4);
 	in->seed = PG_GETARG_INT64(5);
 	if (in->permutations < 0 || in->permutations > MAX_PERMUTATIONS)
@@ -219,29 +214,13 @@ SortedValues(const MoranInput *in)
 }
 
 static void
-MoranError(scomm_status st, const MoranInput *in)
+MoranError(scomm_status st, const char *what)
 {
-	int32		i;
-
 	if (st == SCOMM_EINVAL)
-	{
-		for (i = 1; i < in->n; i++)
-			if (in->unit[i].x != in->unit[0].x)
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("the values are too large: their squared deviations overflow")));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("all values are equal: Moran's I is undefined")));
-	}
-	SpatialStatusError(st, "morans_i");
-}
-
-static inline Datum
-Float8OrNull(double v, bool *null)
-{
-	*null = !isfinite(v);
-	return Float8GetDatum(v);
+				 errmsg("%s: all values are equal, so Moran's I is undefined", what)));
+	SpatialStatusError(st, what);
 }
 
 /* morans_i(units, x, neighbor_of, neighbor, permutations, seed, weights) */
@@ -260,18 +239,18 @@ scomm_morans_i(PG_FUNCTION_ARGS)
 	ReadInput(fcinfo, &in);
 	st = scomm_moran_global(SortedValues(&in), &in.w, in.permutations, (uint64) in.seed, &m);
 	if (st != SCOMM_OK)
-		MoranError(st, &in);
+		MoranError(st, "morans_i");
 	values[0] = Int32GetDatum(in.n);
 	values[1] = Int64GetDatum(in.pairs);
 	values[2] = Int32GetDatum(in.w.islands);
-	values[3] = Float8OrNull(m.i, &nulls[3]);
-	values[4] = Float8OrNull(m.expected, &nulls[4]);
-	values[5] = Float8OrNull(m.variance, &nulls[5]);
-	values[6] = Float8OrNull(m.z, &nulls[6]);
-	values[7] = Float8OrNull(m.p_normal, &nulls[7]);
-	values[8] = Float8OrNull(m.p_permutation, &nulls[8]);
-	values[9] = Float8OrNull(m.mean_permuted, &nulls[9]);
-	values[10] = Float8OrNull(m.sd_permuted, &nulls[10]);
+	ScommSetFloat8(values, nulls, 3, m.i, "morans_i");
+	ScommSetFloat8(values, nulls, 4, m.expected, "morans_i");
+	ScommSetFloat8(values, nulls, 5, m.variance, "morans_i");
+	ScommSetFloat8(values, nulls, 6, m.z, "morans_i");
+	ScommSetFloat8(values, nulls, 7, m.p_normal, "morans_i");
+	ScommSetFloat8(values, nulls, 8, m.p_permutation, "morans_i");
+	ScommSetFloat8(values, nulls, 9, m.mean_permuted, "morans_i");
+	ScommSetFloat8(values, nulls, 10, m.sd_permuted, "morans_i");
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }
 
@@ -295,12 +274,12 @@ scomm_local_morans_i(PG_FUNCTION_ARGS)
 	order = palloc(sizeof(int32) * in.n);
 	for (i = 0; i < in.n; i++)
 	{
-		key[i] = SimHashText(in.unit[i].id);
+		key[i] = scomm_hash_text(in.unit[i].id);
 		order[in.unit[i].pos] = i;
 	}
 	st = scomm_moran_local(SortedValues(&in), &in.w, in.permutations, (uint64) in.seed, key, out);
 	if (st != SCOMM_OK)
-		MoranError(st, &in);
+		MoranError(st, "local_morans_i");
 	InitMaterializedSRF(fcinfo, 0);
 	for (i = 0; i < in.n; i++)
 	{
@@ -310,9 +289,9 @@ scomm_local_morans_i(PG_FUNCTION_ARGS)
 
 		values[0] = CStringGetTextDatum(in.unit[u].id);
 		values[1] = Float8GetDatum(in.unit[u].x);
-		values[2] = Float8OrNull(out[u].lag, &nulls[2]);
-		values[3] = Float8GetDatum(out[u].i);
-		values[4] = Float8OrNull(out[u].p_permutation, &nulls[4]);
+		ScommSetFloat8(values, nulls, 2, out[u].lag, "local_morans_i");
+		ScommSetFloat8(values, nulls, 3, out[u].i, "local_morans_i");
+		ScommSetFloat8(values, nulls, 4, out[u].p_permutation, "local_morans_i");
 		nulls[5] = QuadrantName[out[u].quadrant] == NULL;
 		values[5] = nulls[5] ? (Datum) 0 : CStringGetTextDatum(QuadrantName[out[u].quadrant]);
 		values[6] = Int32GetDatum(in.w.row[u + 1] - in.w.row[u]);

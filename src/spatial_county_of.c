@@ -89,7 +89,9 @@ scomm_county_of_geom(PG_FUNCTION_ARGS)
 
 		cache->out_type = get_fn_expr_argtype(fcinfo->flinfo, 0);
 		if (!OidIsValid(cache->out_type))
-			elog(ERROR, "could not determine the type of the point argument");
+			ereport(ERROR,
+					(errcode(ERRCODE_INDETERMINATE_DATATYPE),
+					 errmsg("county_of could not determine the type of its point argument")));
 		getTypeOutputInfo(cache->out_type, &outfn, &isvarlena);
 		fmgr_info_cxt(outfn, &cache->out, fcinfo->flinfo->fn_mcxt);
 	}
@@ -103,6 +105,11 @@ scomm_county_of_geom(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("county_of needs a point, not a %s", scomm_wkb_type_name(type)),
 				 errhint("For a line or polygon, pass ST_PointOnSurface(geom), a point inside it, or join on the largest overlap (README, \"Counties on the map\").")));
+	if (st == SCOMM_ERANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("county_of needs a point with finite coordinates, not (%g, %g)", x, y),
+				 errhint("Filter out points with NaN or infinite coordinates.")));
 	if (st != SCOMM_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

@@ -19,6 +19,14 @@ typedef struct SpatialLayer
 	int32		srid;			/* SRID of the geometries (0 when none) */
 	scomm_polys polys;
 	scomm_grid	grid;
+	/* what it was read under (spatial_layer.c, SameSnapshot) */
+	LocalTransactionId lxid;
+	bool		has_snapshot;
+	TransactionId xmin;
+	TransactionId xmax;
+	uint32		xcnt;
+	int32		subxcnt;
+	CommandId	curcid;
 } SpatialLayer;
 
 /* what a spatial function keeps in fn_extra for the rest of the query */

@@ -5,8 +5,11 @@
  * The geometries are read as the text the geometry type prints (hex EWKB),
  * so no PostGIS function is called and none has to be found on the search
  * path.  The layer lives in a memory context under fn_mcxt, referenced from
- * fn_extra, so it is read again by the next query: a change to the table is
- * seen by the next statement.
+ * fn_extra, and is read again whenever the snapshot changes (the next
+ * statement, also inside one PL/pgSQL block, where fn_extra outlives the
+ * statement): a change to the table is seen by the next statement.  Rows are
+ * fetched through a cursor in batches, so the text of a large layer is
+ * never held at once.
  */
 #include "postgres.h"
 
@@ -14,6 +17,8 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "storage/proc.h"
+#include "utils/snapmgr.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -33,10 +38,11 @@ SpatialCacheGet(FunctionCallInfo fcinfo)
 void
 SpatialStatusError(scomm_status st, const char *what)
 {
-	ScommRaiseCommon(st, what);
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s failed: %s", what, scomm_status_message(st))));
+	if (st == SCOMM_ETOOBIG)
+		ScommRaiseStatusHint(st, what,
+							 "A layer holds at most 25,000,000 vertices and 5,000,000 pairs of touching polygons; simplify the polygons (ST_Simplify) or split the layer.");
+	ScommRaiseStatus(st, what);
+	pg_unreachable();
 }
 
 Oid
@@ -89,6 +95,12 @@ AddFeature(SpatialLayer *layer, const char *key, const char *hex, const char *re
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("could not read the geometry of \"%s\" in \"%s\"", key, relname)));
+	if (st == SCOMM_ERANGE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the geometry of \"%s\" in \"%s\" has a coordinate that is not a finite number of magnitude at most %g",
+						key, relname, SCOMM_SPATIAL_MAX_COORD),
+				 errhint("%s works with coordinates in degrees or in a projection's units; transform or repair that geometry.", what)));
 	if (st != SCOMM_OK)
 		SpatialStatusError(st, what);
 	if (layer->n > 0 && srid != layer->srid)
@@ -106,8 +118,9 @@ ReadLayer(SpatialLayer *layer, const char *what)
 	char	   *relname = get_rel_name(layer->relid);
 	char	   *nsp = get_namespace_name(get_rel_namespace(layer->relid));
 	char	   *query;
-	uint64		k;
-	int			ret;
+	SPIPlanPtr	plan;
+	Portal		portal;
+	int64		cap = 1024;
 
 	if (relname == NULL || nsp == NULL)
 		ereport(ERROR,
@@ -119,32 +132,93 @@ ReadLayer(SpatialLayer *layer, const char *what)
 					 "ORDER BY (fips)::pg_catalog.text COLLATE pg_catalog.\"C\"",
 					 quote_qualified_identifier(nsp, relname));
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	ret = SPI_execute(query, true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "reading \"%s\" failed: %s", relname, SPI_result_code_string(ret));
-	if (strcmp(SPI_gettype(SPI_tuptable->tupdesc, 2), "geometry") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("%s: could not connect to the server's query interface (SPI)", what)));
+	plan = SPI_prepare(query, 0, NULL);
+	if (plan == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("%s: could not read \"%s\": %s", what, relname,
+						SPI_result_code_string(SPI_result))));
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	if (strcmp(SPI_gettype(portal->tupDesc, 2), "geometry") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("column \"geom\" of \"%s\" is of type %s, not geometry",
-						relname, SPI_gettype(SPI_tuptable->tupdesc, 2))));
-	layer->key = MemoryContextAlloc(layer->cxt, sizeof(char *) * (SPI_processed + 1));
-	for (k = 0; k < SPI_processed; k++)
+						relname, SPI_gettype(portal->tupDesc, 2))));
+	layer->key = MemoryContextAlloc(layer->cxt, sizeof(char *) * cap);
+	for (;;)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[k];
-		char	   *key = SPI_getvalue(tup, SPI_tuptable->tupdesc, 1);
-		char	   *hex = SPI_getvalue(tup, SPI_tuptable->tupdesc, 2);
+		uint64		k;
 
-		CHECK_FOR_INTERRUPTS();
-		if (key == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("relation \"%s\" has a row whose fips is NULL", relname)));
-		AddFeature(layer, key, hex, relname, what);
-		pfree(key);
-		pfree(hex);
+		SPI_cursor_fetch(portal, true, 1000);
+		if (SPI_processed == 0)
+			break;
+		if (layer->n + (int64) SPI_processed >= cap)
+		{
+			while (layer->n + (int64) SPI_processed >= cap)
+				cap *= 2;
+			if (cap > PG_INT32_MAX / 2)
+				SpatialStatusError(SCOMM_ETOOBIG, what);
+			layer->key = repalloc(layer->key, sizeof(char *) * cap);
+		}
+		for (k = 0; k < SPI_processed; k++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[k];
+			char	   *key = SPI_getvalue(tup, SPI_tuptable->tupdesc, 1);
+			char	   *hex = SPI_getvalue(tup, SPI_tuptable->tupdesc, 2);
+
+			CHECK_FOR_INTERRUPTS();
+			if (key == NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("relation \"%s\" has a row whose fips is NULL", relname)));
+			AddFeature(layer, key, hex, relname, what);
+			pfree(key);
+			pfree(hex);
+		}
+		SPI_freetuptable(SPI_tuptable);
 	}
+	SPI_cursor_close(portal);
 	SPI_finish();
+}
+
+/* Remember what the layer was read under: the transaction and snapshot. */
+static void
+NoteSnapshot(SpatialLayer *layer)
+{
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+
+	layer->lxid = MyProc->lxid;
+	layer->has_snapshot = snap != NULL;
+	if (snap != NULL)
+	{
+		layer->xmin = snap->xmin;
+		layer->xmax = snap->xmax;
+		layer->xcnt = snap->xcnt;
+		layer->subxcnt = snap->subxcnt;
+		layer->curcid = snap->curcid;
+	}
+}
+
+/*
+ * Whether the layer was read under the current snapshot: then the table's
+ * visible rows are the same.  Another transaction that committed since, or
+ * a command of this one, changes the snapshot (xmax, the in-progress count
+ * or the command id), and the layer is read again.
+ */
+static bool
+SameSnapshot(const SpatialLayer *layer)
+{
+	Snapshot	snap;
+
+	if (!layer->has_snapshot || !ActiveSnapshotSet() || layer->lxid != MyProc->lxid)
+		return false;
+	snap = GetActiveSnapshot();
+	return snap->xmin == layer->xmin && snap->xmax == layer->xmax &&
+		snap->xcnt == layer->xcnt && snap->subxcnt == layer->subxcnt &&
+		snap->curcid == layer->curcid;
 }
 
 SpatialLayer *
@@ -156,7 +230,7 @@ SpatialLayerGet(FunctionCallInfo fcinfo, Oid relid, const char *what)
 				old;
 	scomm_status st;
 
-	if (cache->layer != NULL && cache->layer->relid == relid)
+	if (cache->layer != NULL && cache->layer->relid == relid && SameSnapshot(cache->layer))
 		return cache->layer;
 	if (cache->layer != NULL)
 	{
@@ -168,6 +242,7 @@ SpatialLayerGet(FunctionCallInfo fcinfo, Oid relid, const char *what)
 	layer->relid = relid;
 	layer->cxt = cxt;
 	scomm_polys_init(&layer->polys);
+	NoteSnapshot(layer);
 	ReadLayer(layer, what);
 	old = MemoryContextSwitchTo(cxt);
 	st = scomm_grid_build(&layer->grid, &layer->polys, 2);

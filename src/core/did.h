@@ -252,6 +252,12 @@ typedef struct scomm_did_boot
 	double		crit_val;		/* sup-t critical value at 1 - alpha */
 } scomm_did_boot;
 
+/*
+ * The bootstrap keeps all biters x k draws (400 MB at this limit); beyond
+ * it scomm_did_mboot returns SCOMM_ETOOBIG before allocating.
+ */
+#define SCOMM_DID_BOOT_MAX_VALUES 50000000
+
 /* bootstrap k linear functionals (k may be 0 < k); seed drives mt19937 */
 extern scomm_status scomm_did_mboot(const scomm_did_attgt *a,
 									const scomm_did_linear *lin, int k,

@@ -176,8 +176,11 @@ ScaledIqr(const double *bres, int B, int k, int j, double *col)
 		(gsl_cdf_ugaussian_Pinv(0.75) - gsl_cdf_ugaussian_Pinv(0.25));
 }
 
-/* Standard errors and sup-t critical value from the draws. */
-static void
+/*
+ * Standard errors and sup-t critical value from the draws; SCOMM_CANCELLED
+ * when an interrupt is pending between the columns' sorts.
+ */
+static scomm_status
 Summarize(const double *bres, int B, int k, double alpha, double n,
 		  double *col, scomm_did_boot *out)
 {
@@ -187,7 +190,11 @@ Summarize(const double *bres, int B, int k, double alpha, double n,
 				m = 0;
 
 	for (j = 0; j < k; j++)
+	{
+		if (scomm_core_interrupted())
+			return SCOMM_CANCELLED;
 		sig[j] = ScaledIqr(bres, B, k, j, col);
+	}
 	for (b = 0; b < B; b++)
 	{
 		double		mx = -INFINITY;
@@ -203,10 +210,13 @@ Summarize(const double *bres, int B, int k, double alpha, double n,
 		if (isfinite(mx))
 			col[m++] = mx;
 	}
+	if (scomm_core_interrupted())
+		return SCOMM_CANCELLED;
 	qsort(col, m, sizeof(double), DoubleCmp);
 	out->crit_val = m > 0 ? Quantile1(col, m, 1.0 - alpha) : NAN;
 	for (j = 0; j < k; j++)
 		sig[j] /= sqrt(n);
+	return SCOMM_OK;
 }
 
 void
@@ -274,8 +284,10 @@ scomm_did_mboot(const scomm_did_attgt *a, const scomm_did_linear *lin, int k,
 	int			b;
 
 	if (a == NULL || lin == NULL || out == NULL || k < 1 || biters < 2 ||
-		!(alpha > 0 && alpha < 1) || (size_t) biters * k > ((size_t) 1 << 31))
+		!(alpha > 0 && alpha < 1))
 		return SCOMM_EINVAL;
+	if ((size_t) biters * k > SCOMM_DID_BOOT_MAX_VALUES)
+		return SCOMM_ETOOBIG;
 	*out = NULL;
 	if (!LinearsValid(a, lin, k))
 		return SCOMM_EINVAL;
@@ -307,9 +319,10 @@ scomm_did_mboot(const scomm_did_attgt *a, const scomm_did_linear *lin, int k,
 	{
 		res->k = k;
 		res->biters = biters;
-		Summarize(bres, biters, k, alpha, a->n, col, res);
-		*out = res;
+		st = Summarize(bres, biters, k, alpha, a->n, col, res);
 	}
+	if (st == SCOMM_OK)
+		*out = res;
 	else
 		scomm_did_boot_free(res);
 	WorkFree(&w);

@@ -45,6 +45,8 @@
 #define SCOMM_LCA_MAX_ITEMS 1000
 #define SCOMM_LCA_MAX_CATEGORY 255
 #define SCOMM_LCA_MAX_CLASSES 100
+/* random starts of one fit (each keeps its log-likelihood) */
+#define SCOMM_LCA_MAX_STARTS 100000
 #define SCOMM_LCA_MAX_COVARIATES 100
 /* the newest pattern-table format; version 1 is written when a table has no
  * covariates and no skipped rows, and read forever */

@@ -199,10 +199,11 @@ scomm_lca_fit_opts(const scomm_lca_table *t, const scomm_lca_options *o,
 		return SCOMM_EINVAL;
 	*out = NULL;
 	if (t == NULL || o == NULL || o->nclass < 1 ||
-		o->nclass > SCOMM_LCA_MAX_CLASSES || o->starts < 1 ||
-		o->starts > SCOMM_MULTISTART_MAX_STARTS || o->max_iter < 1 ||
+		o->nclass > SCOMM_LCA_MAX_CLASSES || o->starts < 1 || o->max_iter < 1 ||
 		!isfinite(o->tol) || o->tol < 0.0 || !ValidGiven(o))
 		return SCOMM_EINVAL;
+	if (o->starts > SCOMM_LCA_MAX_STARTS)
+		return SCOMM_ETOOBIG;
 	scomm_multistart_init(&ms);
 	ms.starts = o->starts;
 	ms.redraws = LCA_REDRAWS;

@@ -62,7 +62,7 @@ AddPattern(const LcaData *d, size_t p, double llp, const double *post,
 	{
 		double		fit = d->n_complete * exp(llp);
 
-		s->chisq += (w - fit) * (w - fit) / fit;
+		s->chisq += (w - fit) * ((w - fit) / fit);	/* no overflow of (w - fit)^2 */
 		s->gsq += 2.0 * w * log(w / fit);
 		s->sumfit += fit;
 	}
@@ -173,7 +173,8 @@ scomm_lca_model_stats(const LcaData *d, scomm_lca_model *m)
 	scomm_lca_work_free(&w);
 	if (!isfinite(s.ll))
 		return SCOMM_ENOCONV;
-	m->loglik = s.ll;
+	/* at most 0; a perfect fit can round to a few units in the last place above */
+	m->loglik = fmin(s.ll, 0.0);
 	m->n = LCA_N(d);
 	m->n_dropped = d->n_dropped;
 	m->n_complete = d->n_complete;
@@ -186,5 +187,10 @@ scomm_lca_model_stats(const LcaData *d, scomm_lca_model *m)
 		m->avepp[r] = s.modal_w[r] > 0 ? s.post_w[r] / s.modal_w[r] : NAN;
 	}
 	SetCriteria(d, m);
+	/* counts near the top of double precision: statistics that overflow */
+	if (!isfinite(m->aic) || !isfinite(m->bic) || !isfinite(m->sabic) ||
+		(d->n_complete > 0 && (!isfinite(m->gsq) || !isfinite(m->chisq))) ||
+		!isfinite(m->n))
+		return SCOMM_ERANGE;
 	return SCOMM_OK;
 }

@@ -79,6 +79,8 @@ scomm_status_message(scomm_status status)
 			return "cancelled";
 		case SCOMM_ETOOBIG:
 			return "request too large";
+		case SCOMM_ERANGE:
+			return "value out of range";
 	}
 	return "unknown status";
 }

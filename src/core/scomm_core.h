@@ -22,7 +22,8 @@ typedef enum scomm_status
 	SCOMM_EEMPTY,				/* no usable data */
 	SCOMM_ECORRUPT,				/* malformed serialized state */
 	SCOMM_CANCELLED,			/* interrupted by the caller */
-	SCOMM_ETOOBIG				/* request beyond a documented size limit */
+	SCOMM_ETOOBIG,				/* request beyond a documented size limit */
+	SCOMM_ERANGE				/* a result or value beyond double precision */
 } scomm_status;
 
 /* Memory and interrupt hooks; defaults are malloc/free and "never". */

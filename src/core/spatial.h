@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scomm_random.h"
 #include "scomm_core.h"
 
 /* ---------------------------------------------------------------------- */
@@ -39,6 +40,19 @@ typedef struct scomm_polys
 	int64_t		cap_vert;
 } scomm_polys;
 
+/*
+ * Coordinates are at most this large in magnitude (any CRS: degrees,
+ * metres, feet), so that the products of the exact orientation tests
+ * cannot overflow; SCOMM_ERANGE beyond it.
+ */
+#define SCOMM_SPATIAL_MAX_COORD 1e100
+
+/* at most this many vertices in one layer (SCOMM_ETOOBIG beyond): 400 MB */
+#define SCOMM_SPATIAL_MAX_VERTICES 25000000
+
+/* at most this many pairs of touching features (SCOMM_ETOOBIG beyond) */
+#define SCOMM_SPATIAL_MAX_PAIRS 5000000
+
 /* geometry types of (E)WKB */
 #define SCOMM_WKB_POINT			1
 #define SCOMM_WKB_LINESTRING	2
@@ -56,14 +70,17 @@ extern void scomm_polys_free(scomm_polys *p);
  * multipolygons are accepted (an empty one gives a feature without rings);
  * Z and M ordinates are dropped.  *srid is the SRID (0 when there is none),
  * *type the geometry type; SCOMM_EINVAL when the type is not polygonal (the
- * feature is not added), SCOMM_ECORRUPT for malformed text.
+ * feature is not added), SCOMM_ECORRUPT for malformed text, SCOMM_ERANGE
+ * for a coordinate beyond SCOMM_SPATIAL_MAX_COORD (or not finite), SCOMM_ETOOBIG beyond
+ * SCOMM_SPATIAL_MAX_VERTICES vertices.
  */
 extern scomm_status scomm_polys_add_ewkb(scomm_polys *p, const char *hex, size_t len,
 										 int32_t *srid, int *type);
 
 /*
  * Read a point from hex EWKB: SCOMM_EINVAL when it is not a point (*type
- * says what it is), SCOMM_EEMPTY for POINT EMPTY.
+ * says what it is), SCOMM_EEMPTY for POINT EMPTY, SCOMM_ERANGE for an
+ * infinite or NaN coordinate.
  */
 extern scomm_status scomm_ewkb_point(const char *hex, size_t len, double *x, double *y,
 									 int32_t *srid, int *type);
@@ -103,13 +120,18 @@ typedef struct scomm_grid
 	int64_t    *ent_hi;
 	double	   *ref_x;			/* reference point of each cell: not on */
 	double	   *ref_y;			/* any segment that touches the cell */
+	/* cells where every point tried lies on a segment (features far smaller
+	 * than their coordinates' precision): answered by whole-feature tests */
+	uint8_t    *degenerate;
 	int64_t		nentry;
 	int64_t		nseg;
 } scomm_grid;
 
 /*
  * Build the index over the features of p (which must outlive it), with about
- * cells_per_segment cells per boundary segment (4 is a good choice).
+ * cells_per_segment cells per boundary segment (4 is a good choice).  The
+ * grid is made coarser where long segments would list themselves in too
+ * many cells, so memory stays proportional to the number of segments.
  */
 extern scomm_status scomm_grid_build(scomm_grid *g, const scomm_polys *p, double cells_per_segment);
 extern void scomm_grid_free(scomm_grid *g);
@@ -209,8 +231,5 @@ typedef struct scomm_lisa
 extern scomm_status scomm_moran_local(const double *x, const scomm_weights *w,
 									  int32_t permutations, uint64_t seed, const uint64_t *key,
 									  scomm_lisa *out);
-
-/* the seed of stream key of a user's seed (splitmix64 mixing) */
-extern uint64_t scomm_stream_seed(uint64_t seed, uint64_t key);
 
 #endif

@@ -64,42 +64,115 @@ SegmentsMeet(double p1x, double p1y, double p2x, double p2y,
 		(d4 == 0 && InBox(p1x, p1y, p2x, p2y, q2x, q2y));
 }
 
-/* growable array of pairs */
-typedef struct PairList
+/*
+ * The distinct pairs found so far, in a list and an open-addressing hash
+ * table over it (slot holds list index + 1, 0 when empty), so that a pair
+ * met in many cells is one entry, and a pair already known to share an edge
+ * is not tested again.
+ */
+typedef struct PairSet
 {
 	scomm_pair *v;
 	int64_t		n;
 	int64_t		cap;
-} PairList;
+	int64_t    *slot;
+	int64_t		nslot;			/* a power of two, at least 2 n */
+} PairSet;
 
-/* Add (a, b) or raise its shares_edge; the cell's own pairs start at from. */
-static scomm_status
-AddPair(PairList *l, int64_t from, int32_t a, int32_t b, int edge)
+static inline uint64_t
+PairHash(int32_t a, int32_t b)
 {
-	int64_t		k;
+	return scomm_mix64(((uint64_t) (uint32_t) a << 32) | (uint32_t) b);
+}
 
-	for (k = from; k < l->n; k++)
-		if (l->v[k].a == a && l->v[k].b == b)
-		{
-			l->v[k].shares_edge |= edge;
-			return SCOMM_OK;
-		}
-	if (l->n == l->cap)
+/* the list index of (a, b), or -1 */
+static int64_t
+PairFind(const PairSet *set, int32_t a, int32_t b)
+{
+	uint64_t	mask = (uint64_t) set->nslot - 1,
+				h;
+
+	if (set->nslot == 0)
+		return -1;
+	for (h = PairHash(a, b) & mask;; h = (h + 1) & mask)
 	{
-		int64_t		ncap = l->cap ? 2 * l->cap : 1024;
-		scomm_pair *nv = scomm_core_alloc(sizeof(scomm_pair) * ncap);
+		int64_t		k = set->slot[h] - 1;
+
+		if (k < 0)
+			return -1;
+		if (set->v[k].a == a && set->v[k].b == b)
+			return k;
+	}
+}
+
+/* Put list entry k into the table. */
+static void
+PairSlot(PairSet *set, int64_t k)
+{
+	uint64_t	mask = (uint64_t) set->nslot - 1,
+				h;
+
+	for (h = PairHash(set->v[k].a, set->v[k].b) & mask; set->slot[h] != 0; h = (h + 1) & mask)
+		;
+	set->slot[h] = k + 1;
+}
+
+/* Room for one more pair: grow the list and the table (rehashing). */
+static scomm_status
+PairGrow(PairSet *set)
+{
+	if (set->n >= SCOMM_SPATIAL_MAX_PAIRS)
+		return SCOMM_ETOOBIG;
+	if (set->n == set->cap)
+	{
+		int64_t		ncap = set->cap ? 2 * set->cap : 1024;
+		scomm_pair *nv = scomm_core_alloc_raw(sizeof(scomm_pair) * ncap);
 
 		if (nv == NULL)
 			return SCOMM_ENOMEM;
-		if (l->n > 0)
-			memcpy(nv, l->v, sizeof(scomm_pair) * l->n);
-		scomm_core_free(l->v);
-		l->v = nv;
-		l->cap = ncap;
+		if (set->n > 0)
+			memcpy(nv, set->v, sizeof(scomm_pair) * set->n);
+		scomm_core_free(set->v);
+		set->v = nv;
+		set->cap = ncap;
 	}
-	l->v[l->n].a = a;
-	l->v[l->n].b = b;
-	l->v[l->n++].shares_edge = edge;
+	if (2 * (set->n + 1) > set->nslot)
+	{
+		int64_t		k;
+
+		scomm_core_free(set->slot);
+		set->nslot = set->nslot ? 2 * set->nslot : 4096;
+		set->slot = scomm_core_alloc(sizeof(int64_t) * set->nslot);
+		if (set->slot == NULL)
+		{
+			set->nslot = 0;
+			return SCOMM_ENOMEM;
+		}
+		for (k = 0; k < set->n; k++)
+			PairSlot(set, k);
+	}
+	return SCOMM_OK;
+}
+
+/* Add (a, b) with its shares_edge, or raise the existing pair's. */
+static scomm_status
+PairAdd(PairSet *set, int32_t a, int32_t b, int edge)
+{
+	int64_t		k = PairFind(set, a, b);
+	scomm_status st;
+
+	if (k >= 0)
+	{
+		set->v[k].shares_edge |= edge;
+		return SCOMM_OK;
+	}
+	if ((st = PairGrow(set)) != SCOMM_OK)
+		return st;
+	set->v[set->n].a = a;
+	set->v[set->n].b = b;
+	set->v[set->n].shares_edge = edge;
+	PairSlot(set, set->n);
+	set->n++;
 	return SCOMM_OK;
 }
 
@@ -116,32 +189,69 @@ ComparePair(const void *x, const void *y)
 	return 0;
 }
 
-/* The pairs of features with meeting segments in one cell. */
+/*
+ * The pairs of features with meeting segments in one cell.  The cell's
+ * segments are ordered by feature: each pair of runs is tested segment by
+ * segment, unless the pair is already known to share an edge.  *work
+ * counts segment tests for the interrupt checks.
+ */
 static scomm_status
-CellPairs(const scomm_grid *g, int64_t cell, PairList *l)
+CellPairs(const scomm_grid *g, int64_t cell, PairSet *set, int64_t *work)
 {
 	const double *x = g->polys->x,
 			   *y = g->polys->y;
-	int64_t		from = l->n,
-				i,
-				j;
+	int64_t		end = g->cell_seg[cell + 1],
+				i0,
+				i1,
+				j0,
+				j1;
 
-	for (i = g->cell_seg[cell]; i < g->cell_seg[cell + 1]; i++)
+	for (i0 = g->cell_seg[cell]; i0 < end; i0 = i1)
 	{
-		int64_t		s = g->seg[i];
-
-		/* the list is ordered by feature: later features start after i's run */
-		for (j = i + 1; j < g->cell_seg[cell + 1]; j++)
+		for (i1 = i0 + 1; i1 < end && g->seg_feat[i1] == g->seg_feat[i0]; i1++)
+			;
+		for (j0 = i1; j0 < end; j0 = j1)
 		{
-			int64_t		t = g->seg[j];
-			int			meet;
-			scomm_status st;
+			int32_t		fa = g->seg_feat[i0],
+						fb = g->seg_feat[j0];
+			int64_t		known,
+						i,
+						j;
+			int			meet = 0;
 
-			if (g->seg_feat[j] == g->seg_feat[i])
-				continue;
-			meet = SegmentsMeet(x[s], y[s], x[s + 1], y[s + 1], x[t], y[t], x[t + 1], y[t + 1]);
-			if (meet && (st = AddPair(l, from, g->seg_feat[i], g->seg_feat[j], meet == 2)) != SCOMM_OK)
-				return st;
+			for (j1 = j0 + 1; j1 < end && g->seg_feat[j1] == fb; j1++)
+				;
+			known = PairFind(set, fa, fb);
+			if (known >= 0 && set->v[known].shares_edge)
+				continue;		/* nothing left to learn */
+			for (i = i0; i < i1 && meet < 2; i++)
+			{
+				int64_t		s = g->seg[i];
+
+				for (j = j0; j < j1 && meet < 2; j++)
+				{
+					int64_t		t = g->seg[j];
+					int			m = SegmentsMeet(x[s], y[s], x[s + 1], y[s + 1],
+												 x[t], y[t], x[t + 1], y[t + 1]);
+
+					if (m > meet)
+						meet = m;
+				}
+				*work += j1 - j0;
+				if (*work >= (1 << 20))
+				{
+					*work = 0;
+					if (scomm_core_interrupted())
+						return SCOMM_CANCELLED;
+				}
+			}
+			if (meet > 0)
+			{
+				scomm_status st = PairAdd(set, fa, fb, meet == 2);
+
+				if (st != SCOMM_OK)
+					return st;
+			}
 		}
 	}
 	return SCOMM_OK;
@@ -150,39 +260,29 @@ CellPairs(const scomm_grid *g, int64_t cell, PairList *l)
 scomm_status
 scomm_grid_contiguity(const scomm_grid *g, scomm_pair **pairs, int64_t *npairs)
 {
-	PairList	l = {NULL, 0, 0};
+	PairSet		set = {NULL, 0, 0, NULL, 0};
 	int64_t		ncell = (int64_t) g->nx * g->ny,
 				cell,
-				k,
-				m;
-	scomm_status st;
+				work = 0;
+	scomm_status st = SCOMM_OK;
 
 	*pairs = NULL;
 	*npairs = 0;
-	for (cell = 0; cell < ncell; cell++)
+	for (cell = 0; cell < ncell && st == SCOMM_OK; cell++)
 	{
-		if ((st = CellPairs(g, cell, &l)) != SCOMM_OK)
-		{
-			scomm_core_free(l.v);
-			return st;
-		}
-		if ((cell & 1023) == 0 && scomm_core_interrupted())
-		{
-			scomm_core_free(l.v);
-			return SCOMM_CANCELLED;
-		}
+		st = CellPairs(g, cell, &set, &work);
+		if (st == SCOMM_OK && (cell & 1023) == 0 && scomm_core_interrupted())
+			st = SCOMM_CANCELLED;
 	}
-	if (l.n > 1)
-		qsort(l.v, l.n, sizeof(scomm_pair), ComparePair);
-	/* merge the pairs found in several cells */
-	for (k = 0, m = 0; k < l.n; k++)
+	scomm_core_free(set.slot);
+	if (st != SCOMM_OK)
 	{
-		if (m > 0 && l.v[m - 1].a == l.v[k].a && l.v[m - 1].b == l.v[k].b)
-			l.v[m - 1].shares_edge |= l.v[k].shares_edge;
-		else
-			l.v[m++] = l.v[k];
+		scomm_core_free(set.v);
+		return st;
 	}
-	*pairs = l.v;
-	*npairs = m;
+	if (set.n > 1)
+		qsort(set.v, set.n, sizeof(scomm_pair), ComparePair);
+	*pairs = set.v;
+	*npairs = set.n;
 	return SCOMM_OK;
 }

@@ -236,6 +236,8 @@ ReadRing(HexReader *r, const WkbHeader *h, scomm_polys *p)
 		return SCOMM_ECORRUPT;
 	if (npt == 0)
 		return SCOMM_OK;
+	if (start + npt + 1 > SCOMM_SPATIAL_MAX_VERTICES)
+		return SCOMM_ETOOBIG;
 	if ((st = GrowVert(p, start + npt + 1)) != SCOMM_OK ||
 		(st = GrowRing(p, (int64_t) p->nring + 2)) != SCOMM_OK)
 		return st;
@@ -247,8 +249,10 @@ ReadRing(HexReader *r, const WkbHeader *h, scomm_polys *p)
 		p->y[start + k] = ReadF64(r, h->little);
 		for (d = 2; d < h->dims; d++)
 			(void) ReadF64(r, h->little);
-		if (!isfinite(p->x[start + k]) || !isfinite(p->y[start + k]))
-			return SCOMM_ECORRUPT;
+		/* (NaN and infinities fail these too) */
+		if (!(fabs(p->x[start + k]) <= SCOMM_SPATIAL_MAX_COORD) ||
+			!(fabs(p->y[start + k]) <= SCOMM_SPATIAL_MAX_COORD))
+			return SCOMM_ERANGE;
 	}
 	p->nvert = start + npt;
 	if (p->x[start] != p->x[p->nvert - 1] || p->y[start] != p->y[p->nvert - 1])
@@ -366,7 +370,7 @@ scomm_ewkb_point(const char *hex, size_t len, double *x, double *y, int32_t *sri
 	if (isnan(*x) && isnan(*y))
 		return SCOMM_EEMPTY;
 	if (!isfinite(*x) || !isfinite(*y))
-		return SCOMM_ECORRUPT;
+		return SCOMM_ERANGE;
 	return SCOMM_OK;
 }
 

@@ -18,6 +18,15 @@
  * line r-p counts as lying on its positive side, so the count's parity is
  * right also when the segment passes through vertices.  A point on a
  * boundary belongs to the feature (closed polygons).
+ *
+ * Two guards keep hostile layers bounded.  A segment is listed in every cell
+ * of its bounding box, so long segments (a self-intersecting star, a huge
+ * polygon among small ones) would list themselves in millions of cells: the
+ * grid is made coarser until the lists hold at most a few entries per
+ * segment.  And a cell in which no point off the segments can be found (a
+ * feature a few units in the last place wide at large coordinates) is
+ * marked degenerate: queries there test the whole features, and the walk
+ * starts again after it.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -61,12 +70,13 @@ Crosses(double cx, double cy, double px, double py,
 	return (oc > 0 && op < 0) || (oc < 0 && op > 0);
 }
 
+/* the column of x, clamped to the grid (NaN gives column 0) */
 static inline int32_t
 ColOf(const scomm_grid *g, double x)
 {
 	double		f = floor((x - g->x0) / g->cw);
 
-	return f < 0 ? 0 : f >= g->nx ? g->nx - 1 : (int32_t) f;
+	return !(f >= 0) ? 0 : f >= g->nx ? g->nx - 1 : (int32_t) f;
 }
 
 static inline int32_t
@@ -74,7 +84,7 @@ RowOf(const scomm_grid *g, double y)
 {
 	double		f = floor((y - g->y0) / g->ch);
 
-	return f < 0 ? 0 : f >= g->ny ? g->ny - 1 : (int32_t) f;
+	return !(f >= 0) ? 0 : f >= g->ny ? g->ny - 1 : (int32_t) f;
 }
 
 /* the cells of a segment's bounding box */
@@ -103,10 +113,52 @@ scomm_grid_free(scomm_grid *g)
 	scomm_core_free(g->ent_hi);
 	scomm_core_free(g->ref_x);
 	scomm_core_free(g->ref_y);
+	scomm_core_free(g->degenerate);
 	memset(g, 0, sizeof *g);
 }
 
-/* Size the grid: about cells_per_segment cells per segment over the box. */
+/* Cell width and height for nx x ny cells over a w x h box. */
+static void
+SetCells(scomm_grid *g, double w, double h)
+{
+	/* cells cover the box; a little wider, so the far edge is inside */
+	g->cw = (w > 0 ? w : 1e-9) / g->nx * (1 + 1e-12);
+	g->ch = (h > 0 ? h : 1e-9) / g->ny * (1 + 1e-12);
+}
+
+/*
+ * How many (cell, segment) entries the lists would hold; stops counting
+ * beyond limit.
+ */
+static int64_t
+CountEntries(const scomm_grid *g, const scomm_polys *p, int64_t limit)
+{
+	int64_t		total = 0;
+	int32_t		ring;
+
+	for (ring = 0; ring < p->nring && total <= limit; ring++)
+	{
+		int64_t		v;
+
+		for (v = p->ring_vert[ring]; v + 1 < p->ring_vert[ring + 1]; v++)
+		{
+			int32_t		c0,
+						c1,
+						r0,
+						r1;
+
+			SegCells(g, v, &c0, &c1, &r0, &r1);
+			total += (int64_t) (c1 - c0 + 1) * (r1 - r0 + 1);
+		}
+	}
+	return total;
+}
+
+/*
+ * Size the grid: about cells_per_segment cells per segment over the box,
+ * then coarser while the segment lists would exceed a few entries per
+ * segment (long segments cross many cells).
+ */
 static void
 SizeGrid(scomm_grid *g, const scomm_polys *p, double cells_per_segment)
 {
@@ -114,7 +166,8 @@ SizeGrid(scomm_grid *g, const scomm_polys *p, double cells_per_segment)
 				h,
 				side,
 				target;
-	int64_t		v;
+	int64_t		v,
+				budget = 8 * p->nvert + ((int64_t) 1 << 22);
 
 	g->x0 = g->x1 = p->x[0];
 	g->y0 = g->y1 = p->y[0];
@@ -138,9 +191,13 @@ SizeGrid(scomm_grid *g, const scomm_polys *p, double cells_per_segment)
 		g->nx = g->nx / 2 + 1;
 		g->ny = g->ny / 2 + 1;
 	}
-	/* cells cover the box; a little wider, so the far edge is inside */
-	g->cw = (w > 0 ? w : 1e-9) / g->nx * (1 + 1e-12);
-	g->ch = (h > 0 ? h : 1e-9) / g->ny * (1 + 1e-12);
+	SetCells(g, w, h);
+	while ((g->nx > 1 || g->ny > 1) && CountEntries(g, p, budget) > budget)
+	{
+		g->nx = (g->nx + 1) / 2;
+		g->ny = (g->ny + 1) / 2;
+		SetCells(g, w, h);
+	}
 }
 
 /* List every segment in the cells of its bounding box, in feature order. */
@@ -181,6 +238,11 @@ BinSegments(scomm_grid *g)
 								r,
 								c;
 
+					if ((v & 4095) == 0 && scomm_core_interrupted())
+					{
+						scomm_core_free(fill);
+						return SCOMM_CANCELLED;
+					}
 					SegCells(g, v, &c0, &c1, &r0, &r1);
 					for (r = r0; r <= r1; r++)
 						for (c = c0; c <= c1; c++)
@@ -242,7 +304,10 @@ OnCellSegment(const scomm_grid *g, int64_t cell, double x, double y)
 	return 0;
 }
 
-/* Reference points: cell centres, moved where a centre is on a segment. */
+/*
+ * Reference points: cell centres, moved where a centre is on a segment; a
+ * cell without a point off its segments is marked degenerate.
+ */
 static scomm_status
 PlaceReferencePoints(scomm_grid *g)
 {
@@ -251,7 +316,8 @@ PlaceReferencePoints(scomm_grid *g)
 
 	g->ref_x = scomm_core_alloc(sizeof(double) * ncell);
 	g->ref_y = scomm_core_alloc(sizeof(double) * ncell);
-	if (g->ref_x == NULL || g->ref_y == NULL)
+	g->degenerate = scomm_core_alloc(ncell);
+	if (g->ref_x == NULL || g->ref_y == NULL || g->degenerate == NULL)
 		return SCOMM_ENOMEM;
 	for (cell = 0; cell < ncell; cell++)
 	{
@@ -261,12 +327,18 @@ PlaceReferencePoints(scomm_grid *g)
 					fy = 0.5;
 		int			tries = 0;
 
+		if ((cell & 4095) == 0 && scomm_core_interrupted())
+			return SCOMM_CANCELLED;
 		/* quasi-random points of the cell (golden ratio steps) until one
 		 * is on no segment */
 		while (OnCellSegment(g, cell, cx + fx * g->cw, cy + fy * g->ch))
 		{
-			if (++tries > 1000)
-				return SCOMM_EINVAL;
+			if (++tries > 200)
+			{
+				g->degenerate[cell] = 1;
+				fx = fy = 0.5;
+				break;
+			}
 			fx = fmod(fx + 0.6180339887498949, 1.0) * 0.98 + 0.01;
 			fy = fmod(fy + 0.7548776662466927, 1.0) * 0.98 + 0.01;
 		}
@@ -274,6 +346,32 @@ PlaceReferencePoints(scomm_grid *g)
 		g->ref_y[cell] = cy + fy * g->ch;
 	}
 	return SCOMM_OK;
+}
+
+/*
+ * Whether feature f contains (x, y), a point on none of f's segments, by
+ * the parity of the crossings of a segment from a point left of f's
+ * bounding box: a test of all of f's segments, for degenerate cells.
+ */
+static int
+BrutePIP(const scomm_grid *g, int32_t f, double x, double y)
+{
+	const scomm_polys *p = g->polys;
+	int64_t		v0 = p->ring_vert[p->feat_ring[f]],
+				v1 = p->ring_vert[p->feat_ring[f + 1]],
+				v;
+	double		fx0 = INFINITY,
+				ox;
+	int32_t		ring;
+	int			inside = 0;
+
+	for (v = v0; v < v1; v++)
+		fx0 = fmin(fx0, p->x[v]);
+	ox = fx0 - fmax(1.0, fabs(fx0)) * 0x1p-20;
+	for (ring = p->feat_ring[f]; ring < p->feat_ring[f + 1]; ring++)
+		for (v = p->ring_vert[ring]; v + 1 < p->ring_vert[ring + 1]; v++)
+			inside ^= Crosses(ox, y, x, y, p->x[v], p->y[v], p->x[v + 1], p->y[v + 1]);
+	return inside;
 }
 
 /* The positions lo..hi-1 in the cell's segment list of feature f's segments. */
@@ -380,8 +478,11 @@ WalkFeature(const scomm_grid *g, int32_t f, uint8_t *inside_at, FullList *full)
 		int64_t		prev = c0 > 0 ? (int64_t) r * g->nx + c0 - 1 : -1;
 		double		qx = prev >= 0 ? g->ref_x[prev] : g->x0 - g->cw / 2,
 					qy = prev >= 0 ? g->ref_y[prev] : g->y0 + (r + 0.5) * g->ch;
-		int			state = 0;
+		int			state = 0,
+					restart = prev >= 0 && g->degenerate[prev];
 
+		if ((r & 15) == 0 && scomm_core_interrupted())
+			return SCOMM_CANCELLED;
 		for (c = c0; c <= c1; c++)
 		{
 			int64_t		cell = (int64_t) r * g->nx + c,
@@ -391,28 +492,52 @@ WalkFeature(const scomm_grid *g, int32_t f, uint8_t *inside_at, FullList *full)
 			double		rx = g->ref_x[cell],
 						ry = g->ref_y[cell];
 
-			/* f's segments in this cell, and those in the previous cell
-			 * that are not listed in this one too */
 			FeatureRun(g, cell, f, &lo, &hi);
-			for (k = lo; k < hi; k++)
+			if (g->degenerate[cell])
 			{
-				int64_t		s = g->seg[k];
+				/* queries here test f whole; a cell f contains whole is
+				 * listed as such (no segment of f is in it, so its centre
+				 * is off f's boundary) */
+				scomm_status st;
 
-				state ^= Crosses(qx, qy, rx, ry, p->x[s], p->y[s], p->x[s + 1], p->y[s + 1]);
+				if (lo < hi)
+					inside_at[lo] = 0;
+				else if (BrutePIP(g, f, rx, ry) && (st = FullAdd(full, cell, f)) != SCOMM_OK)
+					return st;
+				restart = 1;
+				prev = cell;
+				continue;
 			}
-			if (prev >= 0)
+			if (restart)
 			{
-				int64_t		plo,
-							phi;
-
-				FeatureRun(g, prev, f, &plo, &phi);
-				for (k = plo; k < phi; k++)
+				/* after a degenerate cell: f's state at this reference point */
+				state = BrutePIP(g, f, rx, ry);
+				restart = 0;
+			}
+			else
+			{
+				/* f's segments in this cell, and those in the previous
+				 * cell that are not listed in this one too */
+				for (k = lo; k < hi; k++)
 				{
 					int64_t		s = g->seg[k];
 
-					if (ColOf(g, fmax(p->x[s], p->x[s + 1])) >= c)
-						continue;	/* counted with this cell's */
 					state ^= Crosses(qx, qy, rx, ry, p->x[s], p->y[s], p->x[s + 1], p->y[s + 1]);
+				}
+				if (prev >= 0)
+				{
+					int64_t		plo,
+								phi;
+
+					FeatureRun(g, prev, f, &plo, &phi);
+					for (k = plo; k < phi; k++)
+					{
+						int64_t		s = g->seg[k];
+
+						if (ColOf(g, fmax(p->x[s], p->x[s + 1])) >= c)
+							continue;	/* counted with this cell's */
+						state ^= Crosses(qx, qy, rx, ry, p->x[s], p->y[s], p->x[s + 1], p->y[s + 1]);
+					}
 				}
 			}
 			if (lo < hi)
@@ -560,7 +685,8 @@ scomm_grid_find(const scomm_grid *g, double x, double y)
 	for (e = g->cell_entry[cell]; e < g->cell_entry[cell + 1]; e++)
 	{
 		int32_t		f = g->ent_feat[e];
-		int			inside = g->ent_inside[e];
+		int			inside = g->ent_inside[e],
+					on = 0;
 		int64_t		k;
 
 		if (best >= 0 && f >= best)
@@ -571,11 +697,15 @@ scomm_grid_find(const scomm_grid *g, double x, double y)
 
 			if (OnSegment(px[s], py[s], px[s + 1], py[s + 1], x, y))
 			{
-				inside = 1;
+				on = 1;
 				break;
 			}
 			inside ^= Crosses(rx, ry, x, y, px[s], py[s], px[s + 1], py[s + 1]);
 		}
+		if (on)
+			inside = 1;
+		else if (g->degenerate[cell] && g->ent_lo[e] < g->ent_hi[e])
+			inside = BrutePIP(g, f, x, y);
 		if (inside)
 			best = f;
 	}

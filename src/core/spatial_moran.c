@@ -25,25 +25,8 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "scomm_random.h"
 #include "spatial.h"
-
-/* splitmix64 finalizer (Steele, Lea & Flood 2014) */
-static uint64_t
-Mix64(uint64_t x)
-{
-	x += UINT64_C(0x9E3779B97F4A7C15);
-	x = (x ^ (x >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return x ^ (x >> 31);
-}
-
-uint64_t
-scomm_stream_seed(uint64_t seed, uint64_t key)
-{
-	uint64_t	h = Mix64(seed ^ Mix64(key));
-
-	return (h ^ (h >> 32)) & 0xffffffffu;
-}
 
 /* the stream of the global test (a key no FNV-1a hash of a short id is
  * likely to hit) */
@@ -196,12 +179,23 @@ WeightSums(const scomm_weights *w, double *s1, double *s2)
 /* ---------------------------------------------------------------------- */
 /* Shared pieces */
 
-/* z = x - mean; the sum of z^2.  SCOMM_EINVAL for n < 3, a non-finite value
- * or equal values. */
+/*
+ * z = x - mean, scaled by a power of two to at most 1 in magnitude, and the
+ * sum of z^2; Moran's I, its moments and the local statistics do not depend
+ * on that scale.  The values are first scaled by a power of two (exactly)
+ * and centred twice, on their mean and then on the mean of what is left, so
+ * that values far from zero that differ in their last digits (1e8 and
+ * 1e8 + 1e-8) keep their deviations, and nothing overflows.  SCOMM_EINVAL
+ * for n < 3, a non-finite value or equal values.
+ */
 static scomm_status
 Deviations(const double *x, int32_t n, double *z, double *ss)
 {
-	double		mean = 0;
+	double		big = 0,
+				scale,
+				shift = 0,
+				rest = 0,
+				zmax = 0;
 	int32_t		i;
 
 	if (n < 3)
@@ -210,12 +204,29 @@ Deviations(const double *x, int32_t n, double *z, double *ss)
 	{
 		if (!isfinite(x[i]))
 			return SCOMM_EINVAL;
-		mean += (x[i] - mean) / (i + 1);
+		big = fmax(big, fabs(x[i]));
 	}
+	if (big == 0)
+		return SCOMM_EINVAL;
+	scale = ldexp(1.0, -ilogb(big));
+	for (i = 0; i < n; i++)
+		shift += x[i] * scale;
+	shift /= n;
+	for (i = 0; i < n; i++)
+		rest += x[i] * scale - shift;
+	rest /= n;
+	for (i = 0; i < n; i++)
+	{
+		z[i] = (x[i] * scale - shift) - rest;
+		zmax = fmax(zmax, fabs(z[i]));
+	}
+	if (zmax == 0)
+		return SCOMM_EINVAL;
+	scale = ldexp(1.0, -ilogb(zmax));
 	*ss = 0;
 	for (i = 0; i < n; i++)
 	{
-		z[i] = x[i] - mean;
+		z[i] *= scale;
 		*ss += z[i] * z[i];
 	}
 	return *ss > 0 && isfinite(*ss) ? SCOMM_OK : SCOMM_EINVAL;
@@ -308,7 +319,7 @@ PermuteGlobal(const scomm_weights *w, const double *z, double scale, double obse
 		scomm_core_free(zp);
 		return SCOMM_ENOMEM;
 	}
-	gsl_rng_set(&r, (unsigned long) scomm_stream_seed(seed, GLOBAL_STREAM));
+	gsl_rng_set(&r, (unsigned long) scomm_seed_stream(seed, GLOBAL_STREAM));
 	memcpy(zp, z, sizeof(double) * w->n);
 	for (p = 0; p < permutations; p++)
 	{
@@ -392,7 +403,7 @@ Quadrant(double z, double lagz)
  */
 static double
 PermuteLocal(const scomm_weights *w, const double *z, int32_t i, double observed, double m2,
-			 int32_t permutations, gsl_rng *r, int32_t *idx, int32_t *drawn)
+			 int32_t permutations, gsl_rng *r, int32_t *idx, int32_t *drawn, int *cancelled)
 {
 	int32_t		n = w->n,
 				lo = w->row[i],
@@ -423,6 +434,11 @@ PermuteLocal(const scomm_weights *w, const double *z, int32_t i, double observed
 			idx[drawn[t]] = s;
 		}
 		larger += z[i] * lag / m2 >= observed;
+		if ((p & 1023) == 1023 && scomm_core_interrupted())
+		{
+			*cancelled = 1;
+			return NAN;
+		}
 	}
 	return FoldedP(larger, permutations);
 }
@@ -442,6 +458,7 @@ scomm_moran_local(const double *x, const scomm_weights *w,
 	int32_t    *drawn;
 	gsl_rng		r = {NULL, NULL};
 	scomm_status st;
+	int			cancelled = 0;
 
 	for (i = 0; i < n; i++)
 		if (w->row[i + 1] - w->row[i] > maxdeg)
@@ -487,16 +504,17 @@ scomm_moran_local(const double *x, const scomm_weights *w,
 		out[i].quadrant = Quadrant(z[i], lagz);
 		if (permutations == 0)
 			continue;
-		gsl_rng_set(&r, (unsigned long) scomm_stream_seed(seed, key[i]));
+		gsl_rng_set(&r, (unsigned long) scomm_seed_stream(seed, key[i]));
 		/* i to the end, draw from the others, then back */
 		t = idx[i];
 		idx[i] = idx[n - 1];
 		idx[n - 1] = t;
-		out[i].p_permutation = PermuteLocal(w, z, i, out[i].i, m2, permutations, &r, idx, drawn);
+		out[i].p_permutation = PermuteLocal(w, z, i, out[i].i, m2, permutations, &r, idx, drawn,
+											&cancelled);
 		t = idx[i];
 		idx[i] = idx[n - 1];
 		idx[n - 1] = t;
-		if (scomm_core_interrupted())
+		if (cancelled || scomm_core_interrupted())
 		{
 			st = SCOMM_CANCELLED;
 			goto done;

@@ -7,34 +7,34 @@
 -- exist when the extension is created.
 
 CREATE FUNCTION @extschema@.county_of(lon float8, lat float8) RETURNS text
-	AS 'MODULE_PATHNAME', 'scomm_county_of_lonlat' LANGUAGE C STABLE STRICT PARALLEL SAFE COST 10;
+	AS 'MODULE_PATHNAME', 'scomm_county_of_lonlat' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED COST 10;
 COMMENT ON FUNCTION @extschema@.county_of(float8, float8) IS
 	'FIPS code of the county of scomm_data.county that contains the point (longitude, latitude in degrees, WGS 84); a point on a border belongs to the lowest FIPS code of the counties that meet there; NULL outside every county. The first call of a query reads the counties into a grid index.';
 
 CREATE FUNCTION @extschema@.county_of(lon float8, lat float8, counties regclass) RETURNS text
-	AS 'MODULE_PATHNAME', 'scomm_county_of_lonlat' LANGUAGE C STABLE STRICT PARALLEL SAFE COST 10;
+	AS 'MODULE_PATHNAME', 'scomm_county_of_lonlat' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED COST 10;
 COMMENT ON FUNCTION @extschema@.county_of(float8, float8, regclass) IS
 	'fips of the row of "counties" (a table or view with columns fips and geom, polygons in SRID 4326) that contains the point (longitude, latitude); the lowest fips on a border; NULL outside every polygon.';
 
 CREATE FUNCTION @extschema@.county_of(point geometry) RETURNS text
-	AS 'MODULE_PATHNAME', 'scomm_county_of_geom' LANGUAGE C STABLE STRICT PARALLEL SAFE COST 10;
+	AS 'MODULE_PATHNAME', 'scomm_county_of_geom' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED COST 10;
 COMMENT ON FUNCTION @extschema@.county_of(geometry) IS
 	'FIPS code of the county of scomm_data.county that contains the point geometry (SRID 4326 or none); the lowest FIPS code on a border; NULL outside every county or for POINT EMPTY.';
 
 CREATE FUNCTION @extschema@.county_of(point geometry, counties regclass) RETURNS text
-	AS 'MODULE_PATHNAME', 'scomm_county_of_geom' LANGUAGE C STABLE STRICT PARALLEL SAFE COST 10;
+	AS 'MODULE_PATHNAME', 'scomm_county_of_geom' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED COST 10;
 COMMENT ON FUNCTION @extschema@.county_of(geometry, regclass) IS
 	'fips of the row of "counties" (columns fips and geom) that contains the point geometry (in the same SRID); the lowest fips on a border; NULL outside every polygon.';
 
 CREATE FUNCTION @extschema@.contiguity()
 	RETURNS TABLE (fips text, neighbor text, shares_edge bool)
-	AS 'MODULE_PATHNAME', 'scomm_contiguity' LANGUAGE C STABLE PARALLEL SAFE ROWS 20000;
+	AS 'MODULE_PATHNAME', 'scomm_contiguity' LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 20000;
 COMMENT ON FUNCTION @extschema@.contiguity() IS
 	'Queen contiguity of scomm_data.county: every pair of counties whose boundaries touch, in both directions, ordered by fips and neighbor; shares_edge is true for a common stretch of border (rook neighbours), false when they meet only at points.';
 
 CREATE FUNCTION @extschema@.contiguity(counties regclass)
 	RETURNS TABLE (fips text, neighbor text, shares_edge bool)
-	AS 'MODULE_PATHNAME', 'scomm_contiguity' LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 20000;
+	AS 'MODULE_PATHNAME', 'scomm_contiguity' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED ROWS 20000;
 COMMENT ON FUNCTION @extschema@.contiguity(regclass) IS
 	'Queen contiguity of the polygons of "counties" (a table or view with columns fips and geom): every pair of fips whose boundaries touch, in both directions; shares_edge as for contiguity().';
 

@@ -197,7 +197,15 @@ TestEwkb(void)
 	PutU32(&h, 1);
 	PutF64(&h, NAN);
 	PutF64(&h, 0);
-	tap_ok(scomm_polys_add_ewkb(&p, h.s, h.n, &srid, &type) == SCOMM_ECORRUPT, "NaN vertex: corrupt");
+	tap_ok(scomm_polys_add_ewkb(&p, h.s, h.n, &srid, &type) == SCOMM_ERANGE, "NaN vertex: out of range");
+	h.n = 0;
+	PutHeader(&h, 3, 0);
+	PutU32(&h, 1);
+	PutU32(&h, 1);
+	PutF64(&h, 0);
+	PutF64(&h, -1e308);
+	tap_ok(scomm_polys_add_ewkb(&p, h.s, h.n, &srid, &type) == SCOMM_ERANGE,
+		   "vertex beyond 1e100: out of range");
 	tap_ok(p.nfeat == 3 && p.nring == 5 && p.ring_vert[p.nring] == p.nvert, "failed reads added nothing");
 
 	/* other types */
@@ -217,6 +225,11 @@ TestEwkb(void)
 	PutF64(&h, NAN);
 	PutF64(&h, NAN);
 	tap_ok(scomm_ewkb_point(h.s, h.n, &x, &y, &srid, &type) == SCOMM_EEMPTY, "POINT EMPTY");
+	h.n = 0;
+	PutHeader(&h, 1, 0);
+	PutF64(&h, INFINITY);
+	PutF64(&h, 0);
+	tap_ok(scomm_ewkb_point(h.s, h.n, &x, &y, &srid, &type) == SCOMM_ERANGE, "infinite point: out of range");
 	RectPolygon(&h, 1, 0, 0, 1, 1);
 	tap_ok(scomm_ewkb_point(h.s, h.n, &x, &y, &srid, &type) == SCOMM_EINVAL && type == 3,
 		   "a polygon is not a point");
@@ -801,6 +814,193 @@ TestMoranErrors(void)
 	}
 }
 
+/* ---------------------------------------------------------------------- */
+/* Hostile layers: long segments, features below the coordinates' precision */
+
+/* even-odd rule by the crossings of a ray to +x (boundary included) */
+static int
+ParityContains(const scomm_polys *p, int32_t f, double x, double y)
+{
+	int			inside = 0;
+	int32_t		r;
+
+	for (r = p->feat_ring[f]; r < p->feat_ring[f + 1]; r++)
+	{
+		int64_t		v;
+
+		for (v = p->ring_vert[r]; v + 1 < p->ring_vert[r + 1]; v++)
+		{
+			double		ax = p->x[v],
+						ay = p->y[v],
+						bx = p->x[v + 1],
+						by = p->y[v + 1];
+
+			if (OnSeg(ax, ay, bx, by, x, y))
+				return 1;
+			if ((ay > y) != (by > y) && x < (bx - ax) * (y - ay) / (by - ay) + ax)
+				inside ^= 1;
+		}
+	}
+	return inside;
+}
+
+static void
+TestHostileLayers(void)
+{
+	scomm_polys p;
+	scomm_grid	g;
+	scomm_pair *pairs;
+	int64_t		n,
+				k,
+				brute = 0;
+	int			bad = 0,
+				i,
+				j,
+				nstar;
+	double	   *sx,
+			   *sy;
+	double		t0 = 1e15;
+
+	/* a star polygon {40001/20000}: every segment spans the whole box */
+	nstar = 40001;
+	sx = malloc(sizeof(double) * (nstar + 1));
+	sy = malloc(sizeof(double) * (nstar + 1));
+	for (k = 0; k <= nstar; k++)
+	{
+		double		a = 2 * M_PI * (double) ((k * 20000) % nstar) / nstar;
+
+		sx[k] = cos(a);
+		sy[k] = sin(a);
+	}
+	scomm_polys_init(&p);
+	p.nfeat = p.nring = 1;
+	p.nvert = nstar + 1;
+	p.feat_ring = calloc(2, sizeof(int32_t));
+	p.ring_vert = calloc(2, sizeof(int64_t));
+	p.feat_ring[1] = 1;
+	p.ring_vert[1] = p.nvert;
+	p.x = sx;
+	p.y = sy;
+	tap_ok(scomm_grid_build(&g, &p, 2) == SCOMM_OK, "self-intersecting star of 40,001 vertices: index built");
+	tap_ok(g.nseg <= 8 * p.nvert + ((int64_t) 1 << 22),
+		   "segment lists bounded by a few entries per segment (unbounded: over 1e9)");
+	for (k = 0; k < 300; k++)
+	{
+		double		x = Uniform() * 2.2 - 1.1,
+					y = Uniform() * 2.2 - 1.1;
+
+		bad += (scomm_grid_find(&g, x, y) == 0) != ParityContains(&p, 0, x, y);
+	}
+	tap_ok(bad == 0, "star: 300 points as the even-odd rule by brute force");
+	scomm_grid_free(&g);
+	free(p.feat_ring);
+	free(p.ring_vert);
+	free(sx);
+	free(sy);
+
+	/* a square one unit in the last place wide at 1e15 (the whole interior
+	 * lies on the boundary), beside an ordinary one */
+	scomm_polys_init(&p);
+	AddRect(&p, t0, t0, t0 + 0.125, t0 + 0.125);
+	AddRect(&p, t0 + 0.125, t0, t0 + 64, t0 + 64);
+	tap_ok(scomm_grid_build(&g, &p, 4) == SCOMM_OK, "square below the coordinates' precision: index built");
+	tap_ok(scomm_grid_find(&g, t0, t0) == 0 && scomm_grid_find(&g, t0 + 0.125, t0 + 0.0625) == 0 &&
+		   scomm_grid_find(&g, t0 + 0.25, t0 + 0.0625) == 1 && scomm_grid_find(&g, t0 + 32, t0 + 63) == 1 &&
+		   scomm_grid_find(&g, t0 - 0.125, t0) == -1 && scomm_grid_find(&g, t0 + 1, t0 + 65) == -1,
+		   "its corners and edges, the neighbour, outside");
+	bad = 0;
+	for (k = 0; k < 3000; k++)
+	{
+		double		x = t0 - 1 + floor(Uniform() * 66 * 8) / 8,
+					y = t0 - 1 + floor(Uniform() * 66 * 8) / 8;
+
+		bad += scomm_grid_find(&g, x, y) != BruteFind(&p, x, y);
+	}
+	tap_ok(bad == 0, "3,000 representable points there as brute force");
+	scomm_grid_free(&g);
+	scomm_polys_free(&p);
+
+	/* 150 overlapping squares: contiguity against every pair of segments */
+	scomm_polys_init(&p);
+	for (i = 0; i < 150; i++)
+	{
+		double		x = floor(Uniform() * 40) / 4,
+					y = floor(Uniform() * 40) / 4;
+
+		AddRect(&p, x, y, x + 5, y + 5);
+	}
+	scomm_grid_build(&g, &p, 2);
+	tap_ok(scomm_grid_contiguity(&g, &pairs, &n) == SCOMM_OK, "150 overlapping squares: contiguity");
+	bad = 0;
+	k = 0;
+	for (i = 0; i < p.nfeat; i++)
+		for (j = i + 1; j < p.nfeat; j++)
+		{
+			/* closed boundaries of two axis-parallel squares meet unless
+			 * they are apart or one lies strictly inside the other */
+			double		ax0 = p.x[p.ring_vert[i]],
+						ay0 = p.y[p.ring_vert[i]],
+						bx0 = p.x[p.ring_vert[j]],
+						by0 = p.y[p.ring_vert[j]];
+			double		dx = fabs(ax0 - bx0),
+						dy = fabs(ay0 - by0);
+			int			meet = dx <= 5 && dy <= 5;
+			int			edge = ((dx == 0 || dx == 5) && dy < 5) || ((dy == 0 || dy == 5) && dx < 5);
+
+			brute += meet;
+			if (meet)
+			{
+				while (k < n && (pairs[k].a < i || (pairs[k].a == i && pairs[k].b < j)))
+				{
+					bad++;
+					k++;
+				}
+				if (k < n && pairs[k].a == i && pairs[k].b == j)
+				{
+					bad += pairs[k].shares_edge != edge;
+					k++;
+				}
+				else
+					bad++;
+			}
+		}
+	tap_ok(bad == 0 && n == brute, "the same pairs and shared edges as a brute-force test");
+	scomm_core_free(pairs);
+	scomm_grid_free(&g);
+	scomm_polys_free(&p);
+}
+
+/* Moran's I does not depend on the values' location or scale */
+static void
+TestMoranScale(void)
+{
+	int32_t		from[6] = {0, 1, 1, 2, 2, 3},
+				to[6] = {1, 0, 2, 1, 3, 2};
+	double		x01[4] = {0, 1, 0, 0},
+				xbig[4],
+				xhuge[4] = {1e300, -1e300, 1e300, -1e300},
+				xpm[4] = {1, -1, 1, -1};
+	int64_t		bad;
+	scomm_weights w;
+	scomm_moran a,
+				b;
+
+	xbig[0] = xbig[2] = xbig[3] = 1e8;
+	xbig[1] = 1e8 + 1e-8;
+	scomm_weights_build(&w, 4, 6, from, to, SCOMM_WEIGHTS_BINARY, &bad);
+	scomm_moran_global(x01, &w, 0, 1, &a);
+	tap_close(a.i, -5.0 / 9, 1e-12, "chain 0,1,0,0, binary weights: I = -5/9 (by hand)");
+	tap_ok(scomm_moran_global(xbig, &w, 0, 1, &b) == SCOMM_OK, "1e8 and 1e8 + 1e-8: defined");
+	tap_close(b.i, a.i, 1e-9, "1e8 and 1e8 + 1e-8: the I of 0, 1, 0, 0");
+	tap_close(b.variance, a.variance, 1e-9, "and its variance");
+	tap_ok(b.variance > 0, "a positive variance");
+	scomm_moran_global(xpm, &w, 0, 1, &a);
+	tap_ok(scomm_moran_global(xhuge, &w, 0, 1, &b) == SCOMM_OK, "+-1e300: defined");
+	tap_close(b.i, a.i, 1e-12, "+-1e300: the I of +-1");
+	tap_close(b.variance, a.variance, 1e-12, "and its variance");
+	scomm_weights_free(&w);
+}
+
 int
 main(void)
 {
@@ -812,5 +1012,7 @@ main(void)
 	TestMoranHand();
 	TestLocalOrder();
 	TestMoranErrors();
+	TestHostileLayers();
+	TestMoranScale();
 	return tap_done();
 }
