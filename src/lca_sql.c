@@ -1,9 +1,10 @@
 /*
  * lca_sql.c: latent class analysis in SQL on top of the core (src/core/lca*):
  * the storable model type scomm.lca_model (text and binary I/O), the fit
- * scomm.lca, its summaries lca_fit, lca_classes and lca_items, lca_select
- * (the fit table for 1..max classes), and classification of any answers by
- * lca_classify and lca_posterior.
+ * scomm.lca, its summaries lca_fit, lca_classes, lca_items and
+ * lca_coefficients, and classification of any answers (with covariates) by
+ * lca_classify and lca_posterior.  lca_select and the class means of an
+ * outcome are in lca_tests_sql.c.
  *
  * A stored lca_model is a varlena holding the core's binary model encoding;
  * the text form is the core's ({lca=1;J=...}).  Every status of the core
@@ -27,11 +28,12 @@
 
 #include "compat.h"
 #include "arg_util.h"
+#include "result_util.h"
 #include "core_status.h"
 #include "lca_glue.h"
 #include "text_util.h"
 
-#define MODEL_HINT "An lca_model is written by scomm.lca() and looks like {lca=1;J=2;R=2;K=2,2;share=...;seed=1}."
+#define MODEL_HINT "An lca_model is written by scomm.lca() and looks like {lca=2;J=2;R=2;K=2,2;P=0;share=...;starts_stopped=0} (scomm 1.0 wrote {lca=1;...;seed=1})."
 
 void
 lca_check_status(scomm_status st, const char *what)
@@ -177,6 +179,36 @@ lca_read_items(Datum d, unsigned char *answers)
 	return n;
 }
 
+int
+lca_read_covariates(Datum d, double *cov)
+{
+	ArrayType  *a = DatumGetArrayTypeP(d);
+	int			n = ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	const double *v = (const double *) ARR_DATA_PTR(a);
+	int			k;
+
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("covariates must be a one-dimensional array, not %d-dimensional", ARR_NDIM(a))));
+	if (n > SCOMM_LCA_MAX_COVARIATES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%d covariates given; at most %d are supported", n, SCOMM_LCA_MAX_COVARIATES)));
+	if (ARR_HASNULL(a))
+		return -1;
+	for (k = 0; k < n; k++)
+	{
+		if (!isfinite(v[k]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("covariate %d is %s", k + 1, float8out_internal(v[k])),
+					 errhint("Covariates must be finite numbers; write an unknown value as NULL (the row is then left out and counted).")));
+		cov[k] = v[k];
+	}
+	return n;
+}
+
 /* ---------------------------------------------------------------------------
  * the lca_model type
  * ---------------------------------------------------------------------------
@@ -306,7 +338,7 @@ lca_model_recv(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary lca_model value of %d bytes", buf->len - buf->cursor),
-				 errdetail("Expected the model encoding of format version %d (docs/lca_core.md).",
+				 errdetail("Expected the model encoding of format version 1 or %d (docs/lca_core.md).",
 						   SCOMM_LCA_MODEL_VERSION)));
 	lca_check_status(st, "reading a model");
 	buf->cursor = buf->len;
@@ -330,16 +362,8 @@ lca_model_send(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------------
  */
 
-typedef struct FitArgs
-{
-	int			starts;
-	int64		seed;
-	int			max_iter;
-	double		tol;
-} FitArgs;
-
-static void
-RequireArg(FunctionCallInfo fcinfo, int argno, const char *name)
+void
+lca_require_arg(FunctionCallInfo fcinfo, int argno, const char *name)
 {
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
@@ -348,20 +372,30 @@ RequireArg(FunctionCallInfo fcinfo, int argno, const char *name)
 				 argno == 0 ? errhint("response_patterns() over no rows is NULL.") : 0));
 }
 
-/* Check the fit arguments in positions first..first+3. */
-static FitArgs
-ReadFitArgs(FunctionCallInfo fcinfo, int first)
+/*
+ * Check the fit arguments starts, seed, max_iter, tolerance in positions
+ * first..first+3, and accelerate in first+4 when the call has it (1.0's
+ * declarations do not: plain EM).
+ */
+LcaFitArgs
+lca_read_fit_args(FunctionCallInfo fcinfo, int first)
 {
-	FitArgs		a;
+	LcaFitArgs	a;
 
-	RequireArg(fcinfo, first, "starts");
-	RequireArg(fcinfo, first + 1, "seed");
-	RequireArg(fcinfo, first + 2, "max_iter");
-	RequireArg(fcinfo, first + 3, "tolerance");
+	lca_require_arg(fcinfo, first, "starts");
+	lca_require_arg(fcinfo, first + 1, "seed");
+	lca_require_arg(fcinfo, first + 2, "max_iter");
+	lca_require_arg(fcinfo, first + 3, "tolerance");
 	a.starts = PG_GETARG_INT32(first);
 	a.seed = PG_GETARG_INT64(first + 1);
 	a.max_iter = PG_GETARG_INT32(first + 2);
 	a.tol = PG_GETARG_FLOAT8(first + 3);
+	a.accelerate = false;
+	if (PG_NARGS() > first + 4)
+	{
+		lca_require_arg(fcinfo, first + 4, "accelerate");
+		a.accelerate = PG_GETARG_BOOL(first + 4);
+	}
 	if (a.starts < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -385,8 +419,8 @@ ReadFitArgs(FunctionCallInfo fcinfo, int first)
  * observed, some row with an observed item, at most as many classes as
  * distinct patterns with an observed item.
  */
-static void
-CheckTable(const scomm_lca_table *t, int max_classes, const char *argname)
+void
+lca_check_table(const scomm_lca_table *t, int max_classes, const char *argname)
 {
 	int			nitems = scomm_lca_table_nitems(t);
 	int		   *answers = palloc(nitems * sizeof(int));
@@ -428,38 +462,54 @@ CheckTable(const scomm_lca_table *t, int max_classes, const char *argname)
 						argname, max_classes, usable)));
 }
 
+/* the core's options for a fit of nclass classes */
+scomm_lca_options
+lca_fit_options(const LcaFitArgs *a, int nclass)
+{
+	scomm_lca_options o;
+
+	scomm_lca_options_default(&o);
+	o.nclass = nclass;
+	o.starts = a->starts;
+	o.seed = (uint64_t) a->seed;
+	o.max_iter = a->max_iter;
+	o.tol = a->tol;
+	o.accelerate = a->accelerate;
+	return o;
+}
+
 /* Fit nclass classes; the model is in CurrentMemoryContext. */
-static scomm_lca_model *
-Fit(const scomm_lca_table *t, int nclass, const FitArgs *a)
+scomm_lca_model *
+lca_fit(const scomm_lca_table *t, int nclass, const LcaFitArgs *a)
 {
 	scomm_lca_model *m = NULL;
+	scomm_lca_options o = lca_fit_options(a, nclass);
 	char		what[64];
 
 	snprintf(what, sizeof(what), "fitting %d latent classes", nclass);
-	lca_check_status(scomm_lca_fit(t, nclass, a->starts, (uint64_t) a->seed,
-								   a->max_iter, a->tol, &m), what);
+	lca_check_status(scomm_lca_fit_opts(t, &o, &m), what);
 	return m;
 }
 
-/* lca(patterns, classes, starts, seed, max_iter, tolerance) → lca_model */
+/* lca(patterns, classes, starts, seed, max_iter, tolerance[, accelerate]) → lca_model */
 PG_FUNCTION_INFO_V1(lca_fit_model);
 Datum
 lca_fit_model(PG_FUNCTION_ARGS)
 {
-	FitArgs		a;
+	LcaFitArgs	a;
 	scomm_lca_table *t;
 	scomm_lca_model *m;
 	struct varlena *result;
 	bool		owned;
 	int			nclass;
 
-	RequireArg(fcinfo, 0, "patterns");
-	RequireArg(fcinfo, 1, "classes");
-	a = ReadFitArgs(fcinfo, 2);
+	lca_require_arg(fcinfo, 0, "patterns");
+	lca_require_arg(fcinfo, 1, "classes");
+	a = lca_read_fit_args(fcinfo, 2);
 	nclass = PG_GETARG_INT32(1);
 	t = lca_patterns_table(PG_GETARG_DATUM(0), &owned);
-	CheckTable(t, nclass, "classes");
-	m = Fit(t, nclass, &a);
+	lca_check_table(t, nclass, "classes");
+	m = lca_fit(t, nclass, &a);
 	result = ModelFlat(m);
 	scomm_lca_model_free(m);
 	if (owned)
@@ -467,40 +517,37 @@ lca_fit_model(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(result);
 }
 
-/* NaN (undefined) as SQL NULL */
-static void
-SetDouble(Datum *values, bool *nulls, int i, double v)
+/* the one float8 result policy (result_util.h): NaN as NULL, infinity an ERROR */
+void
+lca_set_double(Datum *values, bool *nulls, int i, double v)
 {
-	nulls[i] = isnan(v);
-	values[i] = Float8GetDatum(v);
+	ScommSetFloat8(values, nulls, i, v, "a latent class result");
 }
 
-#define FIT_COLUMNS 16
-
 /* the lca_fit_result columns of a model */
-static void
-FitRow(const scomm_lca_model *m, Datum *values, bool *nulls)
+void
+lca_fit_row(const scomm_lca_model *m, Datum *values, bool *nulls)
 {
 	int			i = 0;
 
-	memset(nulls, 0, FIT_COLUMNS * sizeof(bool));
+	memset(nulls, 0, LCA_FIT_COLUMNS * sizeof(bool));
 	values[i++] = Int32GetDatum(m->nclass);
-	SetDouble(values, nulls, i++, m->n);
-	SetDouble(values, nulls, i++, m->n_dropped);
+	lca_set_double(values, nulls, i++, m->n);
+	lca_set_double(values, nulls, i++, m->n_dropped);
 	values[i++] = Int32GetDatum(m->npar);
-	SetDouble(values, nulls, i++, m->loglik);
-	SetDouble(values, nulls, i++, m->aic);
-	SetDouble(values, nulls, i++, m->bic);
-	SetDouble(values, nulls, i++, m->sabic);
-	SetDouble(values, nulls, i++, m->gsq);
-	SetDouble(values, nulls, i++, m->chisq);
-	SetDouble(values, nulls, i++, m->resid_df);
-	SetDouble(values, nulls, i++, m->entropy);
+	lca_set_double(values, nulls, i++, m->loglik);
+	lca_set_double(values, nulls, i++, m->aic);
+	lca_set_double(values, nulls, i++, m->bic);
+	lca_set_double(values, nulls, i++, m->sabic);
+	lca_set_double(values, nulls, i++, m->gsq);
+	lca_set_double(values, nulls, i++, m->chisq);
+	lca_set_double(values, nulls, i++, m->resid_df);
+	lca_set_double(values, nulls, i++, m->entropy);
 	values[i++] = Int32GetDatum(m->iterations);
 	values[i++] = BoolGetDatum(m->converged != 0);
 	values[i++] = Int32GetDatum(m->starts);
 	values[i++] = Int32GetDatum(m->starts_at_best);
-	Assert(i == FIT_COLUMNS);
+	Assert(i == LCA_FIT_COLUMNS);
 }
 
 PG_FUNCTION_INFO_V1(lca_fit_stats);
@@ -509,77 +556,48 @@ lca_fit_stats(PG_FUNCTION_ARGS)
 {
 	scomm_lca_model *m = ModelDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)));
 	TupleDesc	tupdesc;
-	Datum		values[FIT_COLUMNS];
-	bool		nulls[FIT_COLUMNS];
+	Datum		values[LCA_FIT_COLUMNS];
+	bool		nulls[LCA_FIT_COLUMNS];
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE ||
-		tupdesc->natts != FIT_COLUMNS)
+		tupdesc->natts != LCA_FIT_COLUMNS)
 		elog(ERROR, "return type must be lca_fit_result");
-	FitRow(m, values, nulls);
+	lca_fit_row(m, values, nulls);
 	scomm_lca_model_free(m);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }
 
-/* lca_select(patterns, max_classes, ...): the fit table for 1..max_classes */
-PG_FUNCTION_INFO_V1(lca_select);
-Datum
-lca_select(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	FitArgs		a;
-	scomm_lca_table *t;
-	bool		owned;
-	int			max_classes,
-				k;
-
-	RequireArg(fcinfo, 0, "patterns");
-	RequireArg(fcinfo, 1, "max_classes");
-	a = ReadFitArgs(fcinfo, 2);
-	max_classes = PG_GETARG_INT32(1);
-	t = lca_patterns_table(PG_GETARG_DATUM(0), &owned);
-	CheckTable(t, max_classes, "max_classes");
-	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	for (k = 1; k <= max_classes; k++)
-	{
-		scomm_lca_model *m = Fit(t, k, &a);
-		Datum		values[FIT_COLUMNS];
-		bool		nulls[FIT_COLUMNS];
-
-		FitRow(m, values, nulls);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		scomm_lca_model_free(m);
-	}
-	if (owned)
-		scomm_lca_table_free(t);
-	return (Datum) 0;
-}
-
-/* lca_classes(model): class, share, modal_share, avepp */
+/* lca_classes(model): class, share, modal_share, avepp, share_se */
 PG_FUNCTION_INFO_V1(lca_classes);
 Datum
 lca_classes(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	scomm_lca_model *m = ModelDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)));
-	int			r;
+	int			r,
+				ncol;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	/* 1.0's declaration has 4 columns, 1.1's adds share_se */
+	ncol = rsinfo->setDesc->natts;
 	for (r = 0; r < m->nclass; r++)
 	{
-		Datum		values[4];
-		bool		nulls[4] = {false, false, false, false};
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
 
 		values[0] = Int32GetDatum(r + 1);
-		SetDouble(values, nulls, 1, m->share[r]);
-		SetDouble(values, nulls, 2, m->modal_share[r]);
-		SetDouble(values, nulls, 3, m->avepp[r]);
+		lca_set_double(values, nulls, 1, m->share[r]);
+		lca_set_double(values, nulls, 2, m->modal_share[r]);
+		lca_set_double(values, nulls, 3, m->avepp[r]);
+		if (ncol > 4)
+			lca_set_double(values, nulls, 4, m->share_se ? m->share_se[r] : NAN);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	scomm_lca_model_free(m);
 	return (Datum) 0;
 }
 
-/* lca_items(model): class, item, category, probability */
+/* lca_items(model): class, item, category, probability, se */
 PG_FUNCTION_INFO_V1(lca_items);
 Datum
 lca_items(PG_FUNCTION_ARGS)
@@ -588,9 +606,12 @@ lca_items(PG_FUNCTION_ARGS)
 	scomm_lca_model *m = ModelDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)));
 	int			r,
 				j,
-				k;
+				k,
+				ncol;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	/* 1.0's declaration has 4 columns, 1.1's adds se */
+	ncol = rsinfo->setDesc->natts;
 	for (r = 0; r < m->nclass; r++)
 	{
 		int			off = 0;
@@ -599,13 +620,16 @@ lca_items(PG_FUNCTION_ARGS)
 		{
 			for (k = 0; k < m->ncat[j]; k++)
 			{
-				Datum		values[4];
-				bool		nulls[4] = {false, false, false, false};
+				size_t		o = (size_t) r * m->ncat_total + off + k;
+				Datum		values[5];
+				bool		nulls[5] = {false, false, false, false, false};
 
 				values[0] = Int32GetDatum(r + 1);
 				values[1] = Int32GetDatum(j + 1);
 				values[2] = Int32GetDatum(k + 1);
-				values[3] = Float8GetDatum(m->probs[(size_t) r * m->ncat_total + off + k]);
+				values[3] = Float8GetDatum(m->probs[o]);
+				if (ncol > 4)
+					lca_set_double(values, nulls, 4, m->probs_se ? m->probs_se[o] : NAN);
 				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 			}
 			off += m->ncat[j];
@@ -620,19 +644,33 @@ lca_items(PG_FUNCTION_ARGS)
  * ---------------------------------------------------------------------------
  */
 
-/* Posterior and modal class of one row of answers under model m. */
-static void
-Classify(const scomm_lca_model *m, Datum items, double *post, int *modal)
+/*
+ * Posterior and modal class of one row of answers (and covariates: NULL for
+ * none) under model m.  Returns false when a covariate is NULL (the row has
+ * no posterior: the caller returns NULL).
+ */
+static bool
+Classify(const scomm_lca_model *m, Datum items, const Datum *covariates,
+		 double *post, int *modal)
 {
 	unsigned char bytes[SCOMM_LCA_MAX_ITEMS];
 	int			answers[SCOMM_LCA_MAX_ITEMS];
+	double		cov[SCOMM_LCA_MAX_COVARIATES];
 	int			n = lca_read_items(items, bytes);
+	int			ncov = 0;
 	int			j;
 
 	if (n != m->nitems)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("response pattern has %d items, the model has %d", n, m->nitems)));
+	if (covariates != NULL && (ncov = lca_read_covariates(*covariates, cov)) < 0)
+		return false;
+	if (ncov != m->ncov)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%d covariates given, the model has %d", ncov, m->ncov),
+				 m->ncov > 0 ? errhint("Pass the covariates the model was fitted with, in the same order, as a float8[].") : 0));
 	for (j = 0; j < n; j++)
 		answers[j] = bytes[j];
 	for (j = 0; j < n; j++)
@@ -641,36 +679,90 @@ Classify(const scomm_lca_model *m, Datum items, double *post, int *modal)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("category %d of item %d is not in the model", answers[j], j + 1),
 					 errdetail("Item %d has categories 1 to %d in the model.", j + 1, m->ncat[j])));
-	if (scomm_lca_posterior(m, answers, n, post, modal) != SCOMM_OK)
+	if (scomm_lca_posterior_cov(m, answers, n, cov, ncov, post, modal) != SCOMM_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("no class of the model can produce this response pattern"),
 				 errdetail("Some answer has probability 0 in every class.")));
+	return true;
 }
 
+/*
+ * lca_classify(model, items[, covariates]): not STRICT in 1.1 because
+ * covariates defaults to NULL (no covariates); a NULL model or items still
+ * give NULL, and so does a NULL covariate of a covariate model.
+ */
 PG_FUNCTION_INFO_V1(lca_classify);
 Datum
 lca_classify(PG_FUNCTION_ARGS)
 {
-	scomm_lca_model *m = GetModel(fcinfo, 0);
+	scomm_lca_model *m;
+	Datum		cov;
 	int			modal;
 
-	Classify(m, PG_GETARG_DATUM(1), NULL, &modal);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	m = GetModel(fcinfo, 0);
+	cov = PG_NARGS() > 2 ? PG_GETARG_DATUM(2) : (Datum) 0;
+	if (!Classify(m, PG_GETARG_DATUM(1), PG_NARGS() > 2 && !PG_ARGISNULL(2) ? &cov : NULL,
+				  NULL, &modal))
+		PG_RETURN_NULL();
 	PG_RETURN_INT32(modal);
 }
 
+/* lca_posterior(model, items[, covariates]): as lca_classify */
 PG_FUNCTION_INFO_V1(lca_posterior);
 Datum
 lca_posterior(PG_FUNCTION_ARGS)
 {
-	scomm_lca_model *m = GetModel(fcinfo, 0);
+	scomm_lca_model *m;
 	double		post[SCOMM_LCA_MAX_CLASSES];
 	Datum		elems[SCOMM_LCA_MAX_CLASSES];
+	Datum		cov;
 	int			r;
 
-	Classify(m, PG_GETARG_DATUM(1), post, NULL);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	m = GetModel(fcinfo, 0);
+	cov = PG_NARGS() > 2 ? PG_GETARG_DATUM(2) : (Datum) 0;
+	if (!Classify(m, PG_GETARG_DATUM(1), PG_NARGS() > 2 && !PG_ARGISNULL(2) ? &cov : NULL,
+				  post, NULL))
+		PG_RETURN_NULL();
 	for (r = 0; r < m->nclass; r++)
 		elems[r] = Float8GetDatum(post[r]);
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, m->nclass, FLOAT8OID, sizeof(float8),
 										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/*
+ * lca_coefficients(model): class (2..R), covariate (0 = intercept, 1..P),
+ * estimate (log odds against class 1), se.  A model of scomm 1.0 has the
+ * intercepts log(share_r / share_1) without standard errors.
+ */
+PG_FUNCTION_INFO_V1(lca_coefficients);
+Datum
+lca_coefficients(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	scomm_lca_model *m = ModelDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)));
+	int			S = m->ncov + 1,
+				r,
+				s;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	for (r = 1; r < m->nclass; r++)
+		for (s = 0; s < S; s++)
+		{
+			Datum		values[4];
+			bool		nulls[4] = {false, false, false, false};
+			int			k = (r - 1) * S + s;
+
+			values[0] = Int32GetDatum(r + 1);
+			values[1] = Int32GetDatum(s);
+			lca_set_double(values, nulls, 2, m->coef ? m->coef[k] : log(m->share[r] / m->share[0]));
+			lca_set_double(values, nulls, 3, m->coef_se ? m->coef_se[k] : NAN);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	scomm_lca_model_free(m);
+	return (Datum) 0;
 }

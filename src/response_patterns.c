@@ -38,7 +38,8 @@
 #include "text_util.h"
 
 #define PATTERNS_HINT "A response_patterns value looks like {J=3;0,2,1:3;1,2,1:40}: " \
-	"J items, then each distinct pattern (categories 1..255, 0 = missing) with its count, in ascending order."
+	"J items, then each distinct pattern (categories 1..255, 0 = missing) with its count, in ascending order; " \
+	"with covariates {J=3;P=1;skipped=0;0,2,1|0.5:3}."
 
 /* the expanded form: the core's table and, once flattened, its encoding */
 typedef struct PatternsObject
@@ -244,8 +245,9 @@ response_patterns_recv(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary response_patterns value of %d bytes", buf->len - buf->cursor),
-				 errdetail("Expected format version %d: J (uint32), the number of patterns (uint64), "
-						   "then each pattern's J category bytes and its count (binary64), in ascending order.",
+				 errdetail("Expected format version 1 (J (uint32), the number of patterns (uint64), "
+						   "then each pattern's J category bytes and its count (binary64), in ascending order) "
+						   "or %d (with covariates: docs/lca_core.md).",
 						   SCOMM_LCA_TABLE_VERSION)));
 	lca_check_status(st, "reading response patterns");
 	buf->cursor = buf->len;
@@ -350,6 +352,68 @@ response_patterns_accum(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(EOHPGetRWDatum(&obj->hdr));
 }
 
+/* Report covariates whose count differs from the table's. */
+static void
+CovariateMismatch(int have, int got)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("row has %d covariates, earlier rows have %d", got, have),
+			 errhint("Every row must have the same number of covariates; write an unknown value as NULL.")));
+}
+
+/*
+ * transition of response_patterns(items, covariates): count one row with
+ * its covariates; a row with a NULL covariate (or a NULL covariates array)
+ * is left out and counted; a NULL items array is ignored
+ */
+PG_FUNCTION_INFO_V1(response_patterns_accum_cov);
+Datum
+response_patterns_accum_cov(PG_FUNCTION_ARGS)
+{
+	unsigned char answers[SCOMM_LCA_MAX_ITEMS];
+	double		cov[SCOMM_LCA_MAX_COVARIATES];
+	int			nitems,
+				ncov = -1;
+	PatternsObject *obj;
+	MemoryContext old;
+	scomm_status st;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	nitems = lca_read_items(PG_GETARG_DATUM(1), answers);
+	if (!PG_ARGISNULL(2))
+		ncov = lca_read_covariates(PG_GETARG_DATUM(2), cov);
+	obj = WritableState(fcinfo, nitems);
+	if (obj->nitems != nitems)
+		LengthMismatch(obj->nitems, nitems, false);
+	PatternsTouch(obj);
+	old = MemoryContextSwitchTo(obj->hdr.eoh_context);
+	if (ncov < 0)
+		st = scomm_lca_table_add_skipped(obj->table, 1.0);
+	else
+	{
+		int			have = scomm_lca_table_ncov(obj->table);
+
+		if (have != ncov && scomm_lca_table_npatterns(obj->table) == 0 && have == 0)
+			scomm_lca_table_set_ncov(obj->table, ncov);
+		else if (have != ncov)
+		{
+			MemoryContextSwitchTo(old);
+			CovariateMismatch(have, ncov);
+		}
+		st = scomm_lca_table_add_cov(obj->table, answers, nitems, cov, ncov, 1.0);
+	}
+	MemoryContextSwitchTo(old);
+	if (unlikely(st != SCOMM_OK))
+		lca_check_status(st, "adding a response pattern");
+	PG_RETURN_DATUM(EOHPGetRWDatum(&obj->hdr));
+}
+
 /* combine, and transition of the aggregate over stored tables: a + b */
 PG_FUNCTION_INFO_V1(response_patterns_merge);
 Datum
@@ -381,6 +445,12 @@ response_patterns_merge(PG_FUNCTION_ARGS)
 		obj = WritableState(fcinfo, 0);
 		if (scomm_lca_table_nitems(obj->table) != scomm_lca_table_nitems(other))
 			LengthMismatch(scomm_lca_table_nitems(obj->table), scomm_lca_table_nitems(other), true);
+		if (scomm_lca_table_ncov(obj->table) != scomm_lca_table_ncov(other) &&
+			scomm_lca_table_npatterns(obj->table) > 0 && scomm_lca_table_npatterns(other) > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("cannot merge response patterns with %d covariates with response patterns with %d",
+							scomm_lca_table_ncov(obj->table), scomm_lca_table_ncov(other))));
 		PatternsTouch(obj);
 		old = MemoryContextSwitchTo(obj->hdr.eoh_context);
 		st = scomm_lca_table_merge(obj->table, other);
@@ -392,7 +462,10 @@ response_patterns_merge(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(EOHPGetRWDatum(&obj->hdr));
 }
 
-/* the patterns of a table in canonical order: pattern int[] (NULL = missing), count */
+/*
+ * the patterns of a table in canonical order: pattern int[] (NULL =
+ * missing), count (summed over covariate values)
+ */
 PG_FUNCTION_INFO_V1(response_patterns_counts);
 Datum
 response_patterns_counts(PG_FUNCTION_ARGS)
@@ -403,6 +476,7 @@ response_patterns_counts(PG_FUNCTION_ARGS)
 	scomm_lca_table *t = src;
 	int			nitems = scomm_lca_table_nitems(src);
 	int		   *answers = palloc(nitems * sizeof(int));
+	int		   *later = palloc(nitems * sizeof(int));
 	Datum	   *elems = palloc(nitems * sizeof(Datum));
 	bool	   *elnulls = palloc(nitems * sizeof(bool));
 	int			dims[1] = {nitems};
@@ -418,9 +492,18 @@ response_patterns_counts(PG_FUNCTION_ARGS)
 	{
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
-		double		count;
+		double		count,
+					next = 0.0;
 
 		scomm_lca_table_get(t, i, answers, &count);
+		/* with covariates: the rows of one item pattern are adjacent */
+		while (i + 1 < scomm_lca_table_npatterns(t) &&
+			   scomm_lca_table_get(t, i + 1, later, &next) == SCOMM_OK &&
+			   memcmp(later, answers, nitems * sizeof(int)) == 0)
+		{
+			count += next;
+			i++;
+		}
 		for (j = 0; j < nitems; j++)
 		{
 			elems[j] = Int32GetDatum(answers[j]);
@@ -453,6 +536,82 @@ response_patterns_size(PG_FUNCTION_ARGS)
 	values[0] = Int32GetDatum(scomm_lca_table_nitems(t));
 	values[1] = Int64GetDatum((int64) scomm_lca_table_npatterns(t));
 	values[2] = Float8GetDatum(scomm_lca_table_total(t));
+	if (owned)
+		scomm_lca_table_free(t);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+/*
+ * the rows of a table with covariates in canonical order: pattern int[]
+ * (NULL = missing), covariates float8[], count
+ */
+PG_FUNCTION_INFO_V1(response_patterns_covariate_counts);
+Datum
+response_patterns_covariate_counts(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	bool		owned;
+	scomm_lca_table *src = lca_patterns_table(PG_GETARG_DATUM(0), &owned);
+	scomm_lca_table *t = src;
+	int			nitems = scomm_lca_table_nitems(src);
+	int			ncov = scomm_lca_table_ncov(src);
+	int		   *answers = palloc(nitems * sizeof(int));
+	double		cov[SCOMM_LCA_MAX_COVARIATES];
+	Datum	   *elems = palloc(nitems * sizeof(Datum));
+	Datum		celems[SCOMM_LCA_MAX_COVARIATES];
+	bool	   *elnulls = palloc(nitems * sizeof(bool));
+	int			dims[1] = {nitems};
+	int			lbs[1] = {1};
+	size_t		i;
+	int			j;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (!owned)
+		lca_check_status(scomm_lca_table_copy(src, &t), "copying response patterns");
+	lca_check_status(scomm_lca_table_sort(t), "sorting response patterns");
+	for (i = 0; i < scomm_lca_table_npatterns(t); i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+		double		count;
+
+		scomm_lca_table_get(t, i, answers, &count);
+		scomm_lca_table_get_cov(t, i, cov);
+		for (j = 0; j < nitems; j++)
+		{
+			elems[j] = Int32GetDatum(answers[j]);
+			elnulls[j] = answers[j] == 0;
+		}
+		for (j = 0; j < ncov; j++)
+			celems[j] = Float8GetDatum(cov[j]);
+		values[0] = PointerGetDatum(construct_md_array(elems, elnulls, 1, dims, lbs,
+													   INT4OID, sizeof(int32), true, TYPALIGN_INT));
+		values[1] = PointerGetDatum(construct_array(celems, ncov, FLOAT8OID, sizeof(float8),
+													FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+		values[2] = Float8GetDatum(count);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		if (i % 1024 == 1023)
+			CHECK_FOR_INTERRUPTS();
+	}
+	scomm_lca_table_free(t);
+	return (Datum) 0;
+}
+
+/* the number of covariates and of rows left out for a NULL covariate */
+PG_FUNCTION_INFO_V1(response_patterns_covariates);
+Datum
+response_patterns_covariates(PG_FUNCTION_ARGS)
+{
+	bool		owned;
+	scomm_lca_table *t = lca_patterns_table(PG_GETARG_DATUM(0), &owned);
+	TupleDesc	tupdesc;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	values[0] = Int32GetDatum(scomm_lca_table_ncov(t));
+	values[1] = Float8GetDatum(scomm_lca_table_skipped(t));
 	if (owned)
 		scomm_lca_table_free(t);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));

@@ -90,7 +90,7 @@ CheckParameters(const scomm_lca_model *m)
 static int
 CheckScalars(const scomm_lca_model *m)
 {
-	int			npar = m->nclass - 1;
+	int			npar = (m->nclass - 1) * (m->ncov + 1);
 	int			i,
 				j;
 
@@ -112,6 +112,42 @@ CheckScalars(const scomm_lca_model *m)
 		m->starts_failed >= 0;
 }
 
+/* Nonzero when v is a standard error: NaN (not computed) or finite >= 0. */
+static int
+IsSe(double v)
+{
+	return isnan(v) || (isfinite(v) && v >= 0.0);
+}
+
+/* The content of format 2: standard errors, coefficients, flags. */
+static int
+CheckFormat2(const scomm_lca_model *m)
+{
+	size_t		nb = (size_t) (m->nclass - 1) * (m->ncov + 1);
+	size_t		i;
+
+	if (m->format == 1)
+		return m->ncov == 0 && m->share_se == NULL && m->probs_se == NULL &&
+			m->coef == NULL && m->coef_se == NULL && m->accelerated == 0 &&
+			m->starts_stopped == 0;
+	if (m->format != 2 || m->ncov < 0 || m->ncov > SCOMM_LCA_MAX_COVARIATES ||
+		m->share_se == NULL || m->probs_se == NULL || m->coef == NULL ||
+		m->coef_se == NULL || (m->accelerated != 0 && m->accelerated != 1) ||
+		m->starts_stopped < 0 || m->starts_stopped > m->starts ||
+		(m->ncov > 0 && m->nclass < 2))
+		return 0;
+	for (i = 0; i < (size_t) m->nclass; i++)
+		if (!IsSe(m->share_se[i]))
+			return 0;
+	for (i = 0; i < (size_t) m->nclass * m->ncat_total; i++)
+		if (!IsSe(m->probs_se[i]))
+			return 0;
+	for (i = 0; i < nb; i++)
+		if (!isfinite(m->coef[i]) || !IsSe(m->coef_se[i]))
+			return 0;
+	return 1;
+}
+
 /* SCOMM_OK when m is a model a fit could have produced, else ECORRUPT. */
 scomm_status
 scomm_lca_model_check(const scomm_lca_model *m)
@@ -120,7 +156,8 @@ scomm_lca_model_check(const scomm_lca_model *m)
 				total = 0;
 
 	if (m->nitems < 1 || m->nitems > SCOMM_LCA_MAX_ITEMS ||
-		m->nclass < 1 || m->nclass > SCOMM_LCA_MAX_CLASSES)
+		m->nclass < 1 || m->nclass > SCOMM_LCA_MAX_CLASSES ||
+		m->ncov < 0 || m->ncov > SCOMM_LCA_MAX_COVARIATES)
 		return SCOMM_ECORRUPT;
 	for (j = 0; j < m->nitems; j++)
 	{
@@ -128,7 +165,8 @@ scomm_lca_model_check(const scomm_lca_model *m)
 			return SCOMM_ECORRUPT;
 		total += m->ncat[j];
 	}
-	if (total != m->ncat_total || !CheckParameters(m) || !CheckScalars(m))
+	if (total != m->ncat_total || !CheckParameters(m) || !CheckScalars(m) ||
+		!CheckFormat2(m))
 		return SCOMM_ECORRUPT;
 	return SCOMM_OK;
 }

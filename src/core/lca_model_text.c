@@ -4,6 +4,10 @@
  * {lca=1;J=4;R=2;K=2,2,2,2;share=0.72,0.28;probs=a,b/c,d/...|...;
  *  modal_share=..;avepp=..;loglik=..;...;seed=..}
  *
+ * and in format 2 (scomm 1.1) "lca=2", ";P=.." after K, and after the seed
+ * ;share_se=..;probs_se=..(as probs);coef=..;coef_se=..;accelerated=0|1;
+ * starts_stopped=..
+ *
  * (one line, no white space).  Lists are comma-separated; in probs the items
  * of a class are separated by '/', the classes by '|'.  Doubles are written
  * with the fewest digits that read back exactly; NaN is "NaN" (only where a
@@ -27,22 +31,23 @@ PutList(ScommBuf *b, const char *name, const double *v, int count)
 	}
 }
 
-/* Write the response probabilities. */
+/* Write the response probabilities (or their standard errors). */
 static void
-PutProbs(ScommBuf *b, const scomm_lca_model *m)
+PutProbs(ScommBuf *b, const scomm_lca_model *m, const char *name,
+		 const double *probs)
 {
 	int			r,
 				j,
 				off;
 
-	scomm_buf_str(b, ";probs=");
+	scomm_buf_str(b, name);
 	for (r = 0; r < m->nclass; r++)
 	{
 		if (r > 0)
 			scomm_buf_u8(b, '|');
 		for (j = 0, off = 0; j < m->nitems; off += m->ncat[j], j++)
 			PutList(b, j > 0 ? "/" : "",
-					m->probs + (size_t) r * m->ncat_total + off, m->ncat[j]);
+					probs + (size_t) r * m->ncat_total + off, m->ncat[j]);
 	}
 }
 
@@ -81,7 +86,7 @@ scomm_lca_model_to_text(const scomm_lca_model *m, char **out, size_t *len)
 	*len = 0;
 	if (m == NULL || scomm_lca_model_check(m) != SCOMM_OK)
 		return SCOMM_EINVAL;
-	scomm_buf_str(&b, "{lca=1;J=");
+	scomm_buf_str(&b, m->format == 2 ? "{lca=2;J=" : "{lca=1;J=");
 	scomm_buf_long(&b, m->nitems);
 	scomm_buf_str(&b, ";R=");
 	scomm_buf_long(&b, m->nclass);
@@ -92,11 +97,29 @@ scomm_lca_model_to_text(const scomm_lca_model *m, char **out, size_t *len)
 			scomm_buf_u8(&b, ',');
 		scomm_buf_long(&b, m->ncat[j]);
 	}
+	if (m->format == 2)
+	{
+		scomm_buf_str(&b, ";P=");
+		scomm_buf_long(&b, m->ncov);
+	}
 	PutList(&b, ";share=", m->share, m->nclass);
-	PutProbs(&b, m);
+	PutProbs(&b, m, ";probs=", m->probs);
 	PutList(&b, ";modal_share=", m->modal_share, m->nclass);
 	PutList(&b, ";avepp=", m->avepp, m->nclass);
 	PutScalars(&b, m);
+	if (m->format == 2)
+	{
+		int			nb = (m->nclass - 1) * (m->ncov + 1);
+
+		PutList(&b, ";share_se=", m->share_se, m->nclass);
+		PutProbs(&b, m, ";probs_se=", m->probs_se);
+		PutList(&b, ";coef=", m->coef, nb);
+		PutList(&b, ";coef_se=", m->coef_se, nb);
+		scomm_buf_str(&b, ";accelerated=");
+		scomm_buf_long(&b, m->accelerated);
+		scomm_buf_str(&b, ";starts_stopped=");
+		scomm_buf_long(&b, m->starts_stopped);
+	}
 	scomm_buf_u8(&b, '}');
 	return scomm_buf_finish(&b, 1, (unsigned char **) out, len);
 }
@@ -116,22 +139,23 @@ GetList(ScommCursor *c, const char *name, double *v, int count, int nan_ok)
 	}
 }
 
-/* Read the response probabilities. */
+/* Read the response probabilities (or their standard errors). */
 static void
-GetProbs(ScommCursor *c, scomm_lca_model *m)
+GetProbs(ScommCursor *c, scomm_lca_model *m, const char *name, double *probs,
+		 int nan_ok)
 {
 	int			r,
 				j,
 				off;
 
-	scomm_expect(c, ";probs=");
+	scomm_expect(c, name);
 	for (r = 0; r < m->nclass; r++)
 	{
 		if (r > 0)
 			scomm_expect(c, "|");
 		for (j = 0, off = 0; j < m->nitems; off += m->ncat[j], j++)
 			GetList(c, j > 0 ? "/" : "",
-					m->probs + (size_t) r * m->ncat_total + off, m->ncat[j], 0);
+					probs + (size_t) r * m->ncat_total + off, m->ncat[j], nan_ok);
 	}
 }
 
@@ -160,17 +184,34 @@ GetScalars(ScommCursor *c, scomm_lca_model *m)
 	}
 	scomm_expect(c, ";seed=");
 	m->seed = scomm_read_uint(c, UINT64_MAX);
-	scomm_expect(c, "}");
-	scomm_expect_end(c);
 }
 
-/* Read the header up to the categories; 0 on error. */
+/* Read the fields of format 2 after the seed (arrays allocated). */
+static void
+GetFormat2(ScommCursor *c, scomm_lca_model *m)
+{
+	int			nb = (m->nclass - 1) * (m->ncov + 1);
+
+	GetList(c, ";share_se=", m->share_se, m->nclass, 1);
+	GetProbs(c, m, ";probs_se=", m->probs_se, 1);
+	GetList(c, ";coef=", m->coef, nb, 0);
+	GetList(c, ";coef_se=", m->coef_se, nb, 1);
+	scomm_expect(c, ";accelerated=");
+	m->accelerated = (int) scomm_read_uint(c, 1);
+	scomm_expect(c, ";starts_stopped=");
+	m->starts_stopped = (int) scomm_read_uint(c, 0x7fffffff);
+}
+
+/* Read the header up to the categories (and P); 0 on error. */
 static int
-GetHeader(ScommCursor *c, int *nitems, int *nclass, int *ncat, size_t *total)
+GetHeader(ScommCursor *c, int *format, int *nitems, int *nclass, int *ncat,
+		  size_t *total, int *ncov)
 {
 	int			j;
 
-	scomm_expect(c, "{lca=1;J=");
+	scomm_expect(c, "{lca=");
+	*format = (int) scomm_read_uint(c, 2);
+	scomm_expect(c, ";J=");
 	*nitems = (int) scomm_read_uint(c, SCOMM_LCA_MAX_ITEMS);
 	scomm_expect(c, ";R=");
 	*nclass = (int) scomm_read_uint(c, SCOMM_LCA_MAX_CLASSES);
@@ -183,9 +224,15 @@ GetHeader(ScommCursor *c, int *nitems, int *nclass, int *ncat, size_t *total)
 		ncat[j] = (int) scomm_read_uint(c, SCOMM_LCA_MAX_CATEGORY);
 		*total += ncat[j];
 	}
+	*ncov = 0;
+	if (*format == 2)
+	{
+		scomm_expect(c, ";P=");
+		*ncov = (int) scomm_read_uint(c, SCOMM_LCA_MAX_COVARIATES);
+	}
 	/* every probability takes at least two characters: refuse early */
-	return c->status == SCOMM_OK && *nitems >= 1 && *nclass >= 1 &&
-		c->len - c->pos >= 2 * (size_t) *nclass * *total;
+	return c->status == SCOMM_OK && *format >= 1 && *nitems >= 1 &&
+		*nclass >= 1 && c->len - c->pos >= 2 * (size_t) *nclass * *total;
 }
 
 /* Decode a model from its text form (len bytes, no terminator needed). */
@@ -194,8 +241,10 @@ scomm_lca_model_from_text(const char *s, size_t len, scomm_lca_model **out)
 {
 	ScommCursor	c = {(const unsigned char *) s, len, 0, SCOMM_OK};
 	int			ncat[SCOMM_LCA_MAX_ITEMS];
-	int			nitems,
-				nclass;
+	int			format,
+				nitems,
+				nclass,
+				ncov;
 	size_t		total;
 	scomm_lca_model *m;
 	scomm_status st;
@@ -203,15 +252,24 @@ scomm_lca_model_from_text(const char *s, size_t len, scomm_lca_model **out)
 	*out = NULL;
 	if (s == NULL)
 		return SCOMM_EINVAL;
-	if (!GetHeader(&c, &nitems, &nclass, ncat, &total))
+	if (!GetHeader(&c, &format, &nitems, &nclass, ncat, &total, &ncov))
 		return SCOMM_ECORRUPT;
 	if ((st = scomm_lca_model_alloc(nitems, nclass, ncat, &m)) != SCOMM_OK)
 		return st;
+	if (format == 2 && (st = scomm_lca_model_alloc_v2(m, ncov)) != SCOMM_OK)
+	{
+		scomm_lca_model_free(m);
+		return st;
+	}
 	GetList(&c, ";share=", m->share, nclass, 0);
-	GetProbs(&c, m);
+	GetProbs(&c, m, ";probs=", m->probs, 0);
 	GetList(&c, ";modal_share=", m->modal_share, nclass, 0);
 	GetList(&c, ";avepp=", m->avepp, nclass, 1);
 	GetScalars(&c, m);
+	if (format == 2)
+		GetFormat2(&c, m);
+	scomm_expect(&c, "}");
+	scomm_expect_end(&c);
 	st = c.status != SCOMM_OK ? c.status : scomm_lca_model_check(m);
 	if (st != SCOMM_OK)
 		scomm_lca_model_free(m);

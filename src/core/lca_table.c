@@ -85,10 +85,10 @@ static inline size_t
 FindSlot(const scomm_lca_table *t, const uint8_t *p)
 {
 	size_t		mask = t->nslots - 1;
-	size_t		s = (size_t) HashPattern(p, t->nitems) & mask;
+	size_t		s = (size_t) HashPattern(p, t->keylen) & mask;
 
 	while (t->slots[s] != 0 &&
-		   !SamePattern(LCA_PATTERN(t, t->slots[s] - 1), p, t->nitems))
+		   !SamePattern(LCA_PATTERN(t, t->slots[s] - 1), p, t->keylen))
 		s = (s + 1) & mask;
 	return s;
 }
@@ -114,7 +114,7 @@ Grow(scomm_lca_table *t, size_t cap)
 
 	if (cap > LCA_MAX_PATTERNS)
 		return SCOMM_ENOMEM;
-	pat = scomm_core_alloc(cap * (size_t) t->nitems);
+	pat = scomm_core_alloc(cap * (size_t) t->keylen);
 	count = scomm_core_alloc(cap * sizeof(double));
 	slots = scomm_core_alloc(4 * cap * sizeof(uint32_t));
 	if (pat == NULL || count == NULL || slots == NULL)
@@ -126,7 +126,7 @@ Grow(scomm_lca_table *t, size_t cap)
 	}
 	if (t->n > 0)
 	{
-		memcpy(pat, t->pat, t->n * (size_t) t->nitems);
+		memcpy(pat, t->pat, t->n * (size_t) t->keylen);
 		memcpy(count, t->count, t->n * sizeof(double));
 	}
 	scomm_core_free(t->pat);
@@ -150,20 +150,23 @@ scomm_lca_table_find(const scomm_lca_table *t, const uint8_t *p)
 	return t->slots[s] == 0 ? -1 : (long) t->slots[s] - 1;
 }
 
-/* Create an empty table of nitems items. */
+/* Create an empty table of nitems items and ncov covariates. */
 scomm_status
-scomm_lca_table_create(int nitems, scomm_lca_table **out)
+scomm_lca_table_create_cov(int nitems, int ncov, scomm_lca_table **out)
 {
 	scomm_lca_table *t;
 	scomm_status st;
 
 	*out = NULL;
-	if (nitems < 1 || nitems > SCOMM_LCA_MAX_ITEMS)
+	if (nitems < 1 || nitems > SCOMM_LCA_MAX_ITEMS || ncov < 0 ||
+		ncov > SCOMM_LCA_MAX_COVARIATES)
 		return SCOMM_EINVAL;
 	t = scomm_core_alloc(sizeof(*t));
 	if (t == NULL)
 		return SCOMM_ENOMEM;
 	t->nitems = nitems;
+	t->ncov = ncov;
+	t->keylen = nitems + 8 * ncov;
 	t->maxcat = scomm_core_alloc(nitems);
 	st = t->maxcat == NULL ? SCOMM_ENOMEM : Grow(t, LCA_MIN_CAP);
 	if (st != SCOMM_OK)
@@ -173,6 +176,13 @@ scomm_lca_table_create(int nitems, scomm_lca_table **out)
 	}
 	*out = t;
 	return SCOMM_OK;
+}
+
+/* Create an empty table of nitems items (no covariates). */
+scomm_status
+scomm_lca_table_create(int nitems, scomm_lca_table **out)
+{
+	return scomm_lca_table_create_cov(nitems, 0, out);
 }
 
 /* Free a table; NULL is allowed. */
@@ -203,7 +213,7 @@ AddNew(scomm_lca_table *t, const uint8_t *pat, double count, size_t s)
 		s = FindSlot(t, pat);
 	}
 	i = t->n++;
-	memcpy(LCA_PATTERN(t, i), pat, t->nitems);
+	memcpy(LCA_PATTERN(t, i), pat, t->keylen);
 	t->count[i] = count;
 	t->slots[s] = (uint32_t) (i + 1);
 	t->total += count;
@@ -250,7 +260,7 @@ scomm_lca_table_add(scomm_lca_table *t, const int *answers, int nitems,
 	uint8_t		buf[SCOMM_LCA_MAX_ITEMS];
 	int			j;
 
-	if (t == NULL || answers == NULL || nitems != t->nitems)
+	if (t == NULL || answers == NULL || nitems != t->nitems || t->ncov != 0)
 		return SCOMM_EINVAL;
 	if (!isfinite(count) || count < 0.0)
 		return SCOMM_EINVAL;
@@ -273,13 +283,97 @@ scomm_status
 scomm_lca_table_add_bytes(scomm_lca_table *t, const unsigned char *answers,
 						  int nitems, double count)
 {
-	if (t == NULL || answers == NULL || nitems != t->nitems)
+	if (t == NULL || answers == NULL || nitems != t->nitems || t->ncov != 0)
 		return SCOMM_EINVAL;
 	if (!isfinite(count) || count < 0.0)
 		return SCOMM_EINVAL;
 	if (count == 0.0)
 		return SCOMM_OK;
 	return AddRaw(t, answers, count);
+}
+
+void
+scomm_lca_cov_key(double v, uint8_t *key)
+{
+	uint64_t	b;
+	int			i;
+
+	if (v == 0.0)
+		v = 0.0;				/* -0 and 0 are one value */
+	memcpy(&b, &v, sizeof(b));
+	b = (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+	for (i = 7; i >= 0; i--, b >>= 8)
+		key[i] = (uint8_t) b;
+}
+
+double
+scomm_lca_cov_value(const uint8_t *key)
+{
+	uint64_t	b = 0;
+	double		v;
+	int			i;
+
+	for (i = 0; i < 8; i++)
+		b = b << 8 | key[i];
+	b = (b >> 63) ? b & ~(UINT64_C(1) << 63) : ~b;
+	memcpy(&v, &b, sizeof(v));
+	return v;
+}
+
+/*
+ * Add one row of a table with covariates: nitems category bytes (0 =
+ * missing) and ncov finite covariates, with a finite non-negative count.
+ */
+scomm_status
+scomm_lca_table_add_cov(scomm_lca_table *t, const unsigned char *answers,
+						int nitems, const double *cov, int ncov, double count)
+{
+	uint8_t		key[SCOMM_LCA_MAX_ITEMS + 8 * SCOMM_LCA_MAX_COVARIATES];
+	int			k;
+
+	if (t == NULL || answers == NULL || nitems != t->nitems ||
+		ncov != t->ncov || (ncov > 0 && cov == NULL))
+		return SCOMM_EINVAL;
+	if (!isfinite(count) || count < 0.0)
+		return SCOMM_EINVAL;
+	for (k = 0; k < ncov; k++)
+		if (!isfinite(cov[k]))
+			return SCOMM_EINVAL;
+	if (count == 0.0)
+		return SCOMM_OK;
+	memcpy(key, answers, nitems);
+	for (k = 0; k < ncov; k++)
+		scomm_lca_cov_key(cov[k], key + nitems + 8 * k);
+	return AddRaw(t, key, count);
+}
+
+/*
+ * Give a table without patterns (only skipped rows, or nothing) ncov
+ * covariates; SCOMM_EINVAL when it already holds patterns.
+ */
+scomm_status
+scomm_lca_table_set_ncov(scomm_lca_table *t, int ncov)
+{
+	if (t == NULL || t->n != 0 || ncov < 0 || ncov > SCOMM_LCA_MAX_COVARIATES)
+		return SCOMM_EINVAL;
+	if (ncov == t->ncov)
+		return SCOMM_OK;
+	t->ncov = ncov;
+	t->keylen = t->nitems + 8 * ncov;
+	scomm_core_free(t->pat);
+	t->pat = scomm_core_alloc(t->cap * (size_t) t->keylen);
+	return t->pat == NULL ? SCOMM_ENOMEM : SCOMM_OK;
+}
+
+/* Count rows left out of the table (a NULL covariate). */
+scomm_status
+scomm_lca_table_add_skipped(scomm_lca_table *t, double count)
+{
+	if (t == NULL || !isfinite(count) || count < 0.0 ||
+		!isfinite(t->skipped + count))
+		return SCOMM_EINVAL;
+	t->skipped += count;
+	return SCOMM_OK;
 }
 
 /* Add every pattern of src to dst; both must have the same items. */
@@ -291,11 +385,23 @@ scomm_lca_table_merge(scomm_lca_table *dst, const scomm_lca_table *src)
 
 	if (dst == NULL || src == NULL || dst->nitems != src->nitems)
 		return SCOMM_EINVAL;
-	if (!isfinite(dst->total + src->total))
+	/* a table that holds only skipped rows takes the other's covariates */
+	if (dst->ncov != src->ncov && src->n == 0 && src->ncov == 0)
+		return scomm_lca_table_add_skipped(dst, src->skipped);
+	if (dst->ncov != src->ncov && dst->n == 0 && dst->ncov == 0)
+	{
+		if ((st = scomm_lca_table_set_ncov(dst, src->ncov)) != SCOMM_OK)
+			return st;
+	}
+	if (dst->ncov != src->ncov)
+		return SCOMM_EINVAL;
+	if (!isfinite(dst->total + src->total) ||
+		!isfinite(dst->skipped + src->skipped))
 		return SCOMM_EINVAL;
 	for (i = 0; i < src->n; i++)
 		if ((st = AddRaw(dst, LCA_PATTERN(src, i), src->count[i])) != SCOMM_OK)
 			return st;
+	dst->skipped += src->skipped;
 	return SCOMM_OK;
 }
 
@@ -308,7 +414,7 @@ scomm_lca_table_copy(const scomm_lca_table *src, scomm_lca_table **out)
 	*out = NULL;
 	if (src == NULL)
 		return SCOMM_EINVAL;
-	if ((st = scomm_lca_table_create(src->nitems, out)) != SCOMM_OK)
+	if ((st = scomm_lca_table_create_cov(src->nitems, src->ncov, out)) != SCOMM_OK)
 		return st;
 	if ((st = scomm_lca_table_merge(*out, src)) != SCOMM_OK)
 	{

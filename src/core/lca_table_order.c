@@ -8,7 +8,7 @@
 
 #include "lca_int.h"
 
-/* Compare two patterns of j items: <0, 0, >0. */
+/* Compare two pattern keys of j bytes: <0, 0, >0. */
 int
 scomm_lca_pattern_cmp(const uint8_t *a, const uint8_t *b, int j)
 {
@@ -27,7 +27,7 @@ MergeRuns(const scomm_lca_table *t, size_t *idx, size_t *tmp,
 	while (a < mid && b < hi)
 	{
 		if (scomm_lca_pattern_cmp(LCA_PATTERN(t, idx[a]),
-								  LCA_PATTERN(t, idx[b]), t->nitems) <= 0)
+								  LCA_PATTERN(t, idx[b]), t->keylen) <= 0)
 			tmp[k++] = idx[a++];
 		else
 			tmp[k++] = idx[b++];
@@ -91,7 +91,7 @@ scomm_lca_table_sort(scomm_lca_table *t)
 		return SCOMM_EINVAL;
 	if ((st = scomm_lca_table_sorted_index(t, &idx)) != SCOMM_OK)
 		return st;
-	pat = scomm_core_alloc(t->cap * (size_t) t->nitems);
+	pat = scomm_core_alloc(t->cap * (size_t) t->keylen);
 	count = scomm_core_alloc(t->cap * sizeof(double));
 	if (pat == NULL || count == NULL)
 	{
@@ -102,7 +102,7 @@ scomm_lca_table_sort(scomm_lca_table *t)
 	}
 	for (i = 0; i < t->n; i++)
 	{
-		memcpy(pat + i * (size_t) t->nitems, LCA_PATTERN(t, idx[i]), t->nitems);
+		memcpy(pat + i * (size_t) t->keylen, LCA_PATTERN(t, idx[i]), t->keylen);
 		count[i] = t->count[idx[i]];
 	}
 	scomm_core_free(idx);
@@ -144,6 +144,33 @@ scomm_lca_table_ncat(const scomm_lca_table *t, int item)
 	return t->maxcat[item];
 }
 
+/* Number of covariates P of each pattern. */
+int
+scomm_lca_table_ncov(const scomm_lca_table *t)
+{
+	return t ? t->ncov : 0;
+}
+
+/* Rows left out of the table for a NULL covariate. */
+double
+scomm_lca_table_skipped(const scomm_lca_table *t)
+{
+	return t ? t->skipped : 0.0;
+}
+
+/* Covariates of pattern i in storage order. */
+scomm_status
+scomm_lca_table_get_cov(const scomm_lca_table *t, size_t i, double *cov)
+{
+	int			k;
+
+	if (t == NULL || i >= t->n || (cov == NULL && t->ncov > 0))
+		return SCOMM_EINVAL;
+	for (k = 0; k < t->ncov; k++)
+		cov[k] = scomm_lca_cov_value(LCA_PATTERN(t, i) + t->nitems + 8 * k);
+	return SCOMM_OK;
+}
+
 /* Pattern i in storage order (canonical after scomm_lca_table_sort). */
 scomm_status
 scomm_lca_table_get(const scomm_lca_table *t, size_t i, int *answers,
@@ -166,7 +193,8 @@ scomm_lca_table_equal(const scomm_lca_table *a, const scomm_lca_table *b)
 {
 	size_t		i;
 
-	if (a == NULL || b == NULL || a->nitems != b->nitems || a->n != b->n)
+	if (a == NULL || b == NULL || a->nitems != b->nitems || a->n != b->n ||
+		a->ncov != b->ncov || a->skipped != b->skipped)
 		return 0;
 	for (i = 0; i < a->n; i++)
 	{

@@ -87,9 +87,11 @@ extern void scomm_mlogit_work_free(scomm_mlogit_work *w);
  * start, out: the estimate) by Newton-Raphson: each step solves the Fisher
  * information against the gradient (the pseudo-inverse when the information
  * is singular, e.g. a covariate constant over the units) and is halved, up
- * to 40 times, until the objective does not decrease.  Stops when half the
- * Newton decrement is <= tol (in log-likelihood units) or after max_iter
- * steps.  *loglik (may be NULL) receives the objective, *iterations (may be
+ * to 40 times, until the objective does not decrease (by more than 1e-12
+ * of its size: rounding).  The first step is always taken (a warm start
+ * inside EM then follows the posteriors however little they moved), later
+ * ones while half the Newton decrement is > tol (in log-likelihood units),
+ * up to max_iter steps.  *loglik (may be NULL) receives the objective, *iterations (may be
  * NULL) the steps taken.  y rows need not sum to 1 (only their totals per
  * unit matter as weights).  SCOMM_EINVAL for bad sizes or non-finite data,
  * SCOMM_ENOCONV when the objective is -inf at the start.
@@ -99,5 +101,22 @@ extern scomm_status scomm_mlogit_fit(scomm_mlogit_work *w, size_t n,
 									 const double *f, int max_iter,
 									 double tol, double *beta, double *loglik,
 									 int *iterations);
+
+/*
+ * The same fit when the caller has gone through the units at beta already
+ * (inside EM the E-step computes each unit's prior): scomm_mlogit_begin,
+ * then scomm_mlogit_add_unit for every unit with its log class probabilities
+ * at beta, then scomm_mlogit_fit_continue with the same data and beta.  It
+ * saves the first pass over the units.
+ */
+extern void scomm_mlogit_begin(scomm_mlogit_work *w);
+extern void scomm_mlogit_add_unit(scomm_mlogit_work *w, const double *x,
+								  const double *y, double f,
+								  const double *logprob);
+extern scomm_status scomm_mlogit_fit_continue(scomm_mlogit_work *w, size_t n,
+											  const double *x, const double *y,
+											  const double *f, int max_iter,
+											  double tol, double *beta,
+											  double *loglik, int *iterations);
 
 #endif

@@ -30,6 +30,18 @@ extern scomm_status scomm_symmat_solve(int n, const double *A, const double *b,
 extern scomm_status scomm_symmat_pinv(int n, const double *A, double *out,
 									  int *rank);
 
+/* eigenvalues eval[n] of a symmetric matrix (ascending not guaranteed) */
+extern scomm_status scomm_symmat_eigenvalues(int n, const double *A,
+											 double *eval);
+
+/* the symmetric square root of a positive semi-definite matrix (negative
+ * eigenvalues, rounding, taken as 0); out may be A */
+extern scomm_status scomm_symmat_sqrt(int n, const double *A, double *out);
+
+/* inverse of a general square matrix by LU (SCOMM_ESINGULAR when singular
+ * or any entry is not finite) */
+extern scomm_status scomm_matrix_inverse(int n, const double *A, double *out);
+
 /* Symmetrise a matrix whose lower triangle is filled: upper = lower. */
 extern void scomm_symmat_fill_upper(int n, double *A);
 

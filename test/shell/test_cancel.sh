@@ -38,6 +38,7 @@ SQL
 declare -A long=(
 	[bootstrap]="SELECT count(*) FROM scomm.att_aggregate((SELECT p FROM panel), 'dynamic', bootstrap => 1000000)"
 	[lca]="SELECT scomm.lca((SELECT r FROM patterns), 6, starts => 10000, tolerance => 0)"
+	[lca_bootstrap]="SELECT count(*) FROM scomm.lca_select((SELECT r FROM patterns), 3, accelerate => true, draws => 10000)"
 	[trajectory]="SELECT scomm.trajectory_groups((SELECT tp FROM trajectories), 5, degree => 3, family => 'zip', starts => 100000)"
 	[att_gt_bootstrap]="SELECT count(*) FROM scomm.att_gt((SELECT p FROM panel400), bootstrap => 500000)"
 	[contiguity]="SELECT count(*) FROM scomm.contiguity('squares')"

@@ -47,13 +47,16 @@ SELECT * FROM twfe_event_study((SELECT panel FROM kept WHERE id = 1), 3, 3);
 
 -- latent classes from the stored tables and models
 SELECT id, (lca_fit(model)).* FROM kept WHERE model IS NOT NULL ORDER BY id;
-SELECT id, c.* FROM kept, lca_classes(model) c WHERE model IS NOT NULL ORDER BY id, c.class;
-SELECT id, i.* FROM kept, lca_items(model) i WHERE model IS NOT NULL ORDER BY id, i.class, i.item, i.category;
+-- (1.1 adds columns: the battery reads 1.0's)
+SELECT id, c.class, c.share, c.modal_share, c.avepp FROM kept, lca_classes(model) c WHERE model IS NOT NULL ORDER BY id, c.class;
+SELECT id, i.class, i.item, i.category, i.probability FROM kept, lca_items(model) i WHERE model IS NOT NULL ORDER BY id, i.class, i.item, i.category;
 SELECT id, lca_classify(model, ARRAY[2, 1, 2]), lca_posterior(model, ARRAY[1, NULL, 2])
 FROM kept WHERE model IS NOT NULL ORDER BY id;
 SELECT id, c.* FROM kept, pattern_counts(patterns) c WHERE patterns IS NOT NULL ORDER BY id, c;
 SELECT (lca_fit(lca(patterns, 2, seed => 5))).* FROM kept WHERE id = 1;
-SELECT * FROM lca_select((SELECT patterns FROM kept WHERE id = 2), 3);
+SELECT classes, n, n_dropped, npar, loglik, aic, bic, sabic, gsq, chisq, resid_df, entropy, iterations,
+       converged, starts, starts_at_best
+FROM lca_select((SELECT patterns FROM kept WHERE id = 2), 3);
 
 -- trajectory groups from the stored panels and models
 SELECT id, (trajectory_fit(tmodel)).* FROM kept WHERE tmodel IS NOT NULL ORDER BY id;
