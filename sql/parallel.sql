@@ -105,6 +105,8 @@ INSERT INTO par_queries VALUES
 	 'SELECT string_agg(round(b.modal_n::numeric, 6) || '' '' || round(b.bch_mean::numeric, 6), '' '') FROM lca_bch((SELECT lca_bch_state(ARRAY[(unit % 4) / 4.0, 1 - (unit % 4) / 4.0], value) FROM par_rows)) b'),
 	('trajectory_panel(bigint,double precision,double precision,double precision)',
 	 'SELECT md5(trajectory_panel(unit, period, round(value), NULL)::text) FROM par_rows'),
+	('trajectory_panel(bigint,double precision,double precision,double precision,double precision[])',
+	 'SELECT md5(trajectory_panel(unit, period, round(value), 1 + unit % 3, ARRAY[unit % 5, CASE WHEN unit % 11 = 0 THEN NULL ELSE unit % 2 END])::text) FROM par_rows'),
 	('trajectory_panel(bigint,double precision,double precision)', 'SELECT md5(trajectory_panel(unit, period, value)::text) FROM par_rows'),
 	('trajectory_panel(trajectory_panel)', 'SELECT md5(trajectory_panel(tp)::text) FROM par_states');
 

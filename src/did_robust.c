@@ -533,6 +533,8 @@ scomm_honest_did(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("max_e (%d) must be at least e (%d)", max_e, e)));
+	/* zero: did's defaults for every option not set here (dr, by unit) */
+	memset(&opt, 0, sizeof(opt));
 	opt.control = ParseControl(PG_GETARG_TEXT_PP(6));
 	opt.base_period = SCOMM_DID_BASE_UNIVERSAL;
 	opt.anticipation = CheckAnticipation(PG_GETARG_INT32(7));

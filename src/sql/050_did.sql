@@ -33,19 +33,19 @@ CREATE FUNCTION @extschema@.did_panel_accum(@extschema@.did_panel, bigint, int4,
 	RETURNS @extschema@.did_panel
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.did_panel_accum(@extschema@.did_panel, bigint, int4, float8, int4) IS
-	'did_panel transition: add a row (unit, period, outcome, first treated period or NULL for never)';
+	'did_panel transition: add a row (unit, period, outcome, first treated period or NULL for never); not STRICT: a NULL outcome is skipped and a NULL first period means never treated; a NULL unit or period is an error (22004)';
 CREATE FUNCTION @extschema@.did_panel_accum(@extschema@.did_panel, bigint, date, float8,
 	@extschema@.activation_cohort, text)
 	RETURNS @extschema@.did_panel
 	AS 'MODULE_PATHNAME', 'did_panel_accum_dated' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.did_panel_accum(@extschema@.did_panel, bigint, date, float8,
 	@extschema@.activation_cohort, text) IS
-	'did_panel transition: add a row dated by day, with periods numbered as period_of does';
+	'did_panel transition: add a row dated by day, with periods numbered as period_of does; not STRICT: a NULL outcome is skipped; a NULL unit, date, cohort or unit of time is an error (22004)';
 CREATE FUNCTION @extschema@.did_panel_merge(@extschema@.did_panel, @extschema@.did_panel)
 	RETURNS @extschema@.did_panel
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.did_panel_merge(@extschema@.did_panel, @extschema@.did_panel) IS
-	'the rows of two panels together (combine function; NULL is an empty panel)';
+	'the rows of two panels together (combine function); not STRICT: a NULL panel is an empty one';
 
 CREATE AGGREGATE @extschema@.did_panel(unit bigint, period int4, outcome float8, first_period int4) (
 	SFUNC = @extschema@.did_panel_accum,

@@ -34,7 +34,7 @@ CREATE FUNCTION @extschema@.honest_bounds(betahat float8[], sigma float8[], pre 
 	RETURNS TABLE (m float8, lb float8, ub float8)
 	AS 'MODULE_PATHNAME', 'scomm_honest_bounds' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10;
 COMMENT ON FUNCTION @extschema@.honest_bounds(float8[], float8[], int4, int4, text, float8[], float8[], float8) IS
-	'Rambachan & Roth (2023) confidence intervals for l''tau_post allowing violations of parallel trends (as HonestDiD): restriction smoothness gives fixed-length intervals under Delta^SD(M), relative_magnitude the conditional least-favourable hybrid under Delta^RM(Mbar) with exact bounds; betahat = pre then post coefficients (reference period left out), sigma their covariance (2-D), l the post-period weights (default: the first post period)';
+	'Rambachan & Roth (2023) confidence intervals for l''tau_post allowing violations of parallel trends (as HonestDiD): restriction smoothness gives fixed-length intervals under Delta^SD(M), relative_magnitude the conditional least-favourable hybrid under Delta^RM(Mbar) with exact bounds; betahat = pre then post coefficients (reference period left out), sigma their covariance (2-D), l the post-period weights (default: the first post period); not STRICT: l may be NULL (the first post period); a NULL in another argument gives no rows';
 
 CREATE FUNCTION @extschema@.honest_did(panel @extschema@.did_panel, e int4, restriction text,
 	m float8[], min_e int4 DEFAULT NULL, max_e int4 DEFAULT NULL,
@@ -43,4 +43,4 @@ CREATE FUNCTION @extschema@.honest_did(panel @extschema@.did_panel, e int4, rest
 	RETURNS TABLE (m float8, lb float8, ub float8)
 	AS 'MODULE_PATHNAME', 'scomm_honest_did' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10;
 COMMENT ON FUNCTION @extschema@.honest_did(@extschema@.did_panel, int4, text, float8[], int4, int4, text, int4, float8, text) IS
-	'honest_bounds for the effect e periods after treatment, from the group-time event study with a universal base period restricted to event times [min_e, max_e] (HonestDiD''s honest_did for did objects)';
+	'honest_bounds for the effect e periods after treatment, from the group-time event study with a universal base period restricted to event times [min_e, max_e] (HonestDiD''s honest_did for did objects); not STRICT: min_e and max_e may be NULL (no bound: every event time of the event study); a NULL in another argument gives no rows';

@@ -180,13 +180,13 @@ CREATE FUNCTION @extschema@.lca_classify(model @extschema@.lca_model, items int4
 	RETURNS int4
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.lca_classify(@extschema@.lca_model, int4[], float8[]) IS
-	'the most likely class of a row of answers (NULL element = missing), given its covariates for a model with covariates; not STRICT because covariates defaults to NULL (none): a NULL model, items or covariate of a covariate model gives NULL';
+	'the most likely class of a row of answers (NULL element = missing), given its covariates for a model with covariates; not STRICT: covariates may be NULL (none, for a model without covariates); a NULL model, items or covariate of a covariate model gives NULL';
 
 CREATE FUNCTION @extschema@.lca_posterior(model @extschema@.lca_model, items int4[], covariates float8[] DEFAULT NULL)
 	RETURNS float8[]
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.lca_posterior(@extschema@.lca_model, int4[], float8[]) IS
-	'the posterior probability of each class for a row of answers (NULL element = missing), given its covariates for a model with covariates; not STRICT because covariates defaults to NULL (none): a NULL model, items or covariate of a covariate model gives NULL';
+	'the posterior probability of each class for a row of answers (NULL element = missing), given its covariates for a model with covariates; not STRICT: covariates may be NULL (none, for a model without covariates); a NULL model, items or covariate of a covariate model gives NULL';
 
 CREATE FUNCTION @extschema@.lca_bch_accum(float8[], float8[], float8) RETURNS float8[]
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
