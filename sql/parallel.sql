@@ -102,7 +102,7 @@ INSERT INTO par_queries VALUES
 	('response_patterns(integer[],double precision[])',
 	 'SELECT response_patterns(items, ARRAY[unit % 3, CASE WHEN id % 13 = 0 THEN NULL ELSE period % 2 END]) FROM par_rows'),
 	('lca_bch_state(double precision[],double precision)',
-	 'SELECT string_agg(round(b.modal_n::numeric, 6) || '' '' || round(b.bch_mean::numeric, 6), '' '') FROM lca_bch((SELECT lca_bch_state(ARRAY[(unit % 4) / 4.0, 1 - (unit % 4) / 4.0], value) FROM par_rows)) b'),
+	 'SELECT string_agg(round(b.modal_n::numeric, 4) || '' '' || round(b.bch_mean::numeric, 4), '' '') FROM lca_bch((SELECT lca_bch_state(ARRAY[(unit % 4) / 4.0, 1 - (unit % 4) / 4.0], value) FROM par_rows)) b'),
 	('trajectory_panel(bigint,double precision,double precision,double precision)',
 	 'SELECT md5(trajectory_panel(unit, period, round(value), NULL)::text) FROM par_rows'),
 	('trajectory_panel(bigint,double precision,double precision,double precision,double precision[])',
