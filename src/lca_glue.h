@@ -1,7 +1,12 @@
 /*
  * lca_glue.h: what the latent class SQL glue files share (response_patterns.c,
- * lca_sql.c): reading a response_patterns datum, reading an items array, and
- * turning a core status into an ERROR with a specific SQLSTATE.
+ * lca_sql.c, lca_tests_sql.c).  Defined in lca_glue.c: the status check,
+ * reading items and covariates, quoting input.  Defined in
+ * response_patterns.c: the pattern table of a datum.  Defined in lca_sql.c:
+ * the fit arguments, the fit and its result row (used by lca_tests_sql.c).
+ * The dependencies have no cycle: response_patterns.c uses only lca_glue.c;
+ * lca_sql.c uses lca_glue.c and response_patterns.c; lca_tests_sql.c uses
+ * all three.
  */
 #ifndef SCOMM_LCA_GLUE_H
 #define SCOMM_LCA_GLUE_H
@@ -13,6 +18,8 @@
 #include "lca.h"
 #include "multistart.h"
 
+/* ---- response_patterns.c ---- */
+
 /*
  * The pattern table of a response_patterns datum, read-only: the expanded
  * object's own table, or a table decoded in CurrentMemoryContext (*owned set;
@@ -20,6 +27,8 @@
  * encoding: ERROR XX001.
  */
 extern scomm_lca_table *lca_patterns_table(Datum d, bool *owned);
+
+/* ---- lca_glue.c ---- */
 
 /*
  * Read an int[] of answers (NULL element = missing = 0, categories 1..255)
@@ -40,6 +49,11 @@ extern int	lca_read_covariates(Datum d, double *cov);
 
 /* ERROR with the SQLSTATE of a core status (returns on SCOMM_OK). */
 extern void lca_check_status(scomm_status st, const char *what);
+
+/* Shorten a long input string for an error message. */
+extern char *lca_quote_input(const char *s);
+
+/* ---- lca_sql.c ---- */
 
 /* the arguments of a fit (lca, lca_select) */
 typedef struct LcaFitArgs
@@ -69,8 +83,5 @@ extern scomm_lca_model *lca_fit(const scomm_lca_table *t, int nclass,
 extern void lca_set_double(Datum *values, bool *nulls, int i, double v);
 /* the lca_fit_result columns of m into values/nulls[LCA_FIT_COLUMNS] */
 extern void lca_fit_row(const scomm_lca_model *m, Datum *values, bool *nulls);
-
-/* Shorten a long input string for an error message. */
-extern char *lca_quote_input(const char *s);
 
 #endif

@@ -140,16 +140,6 @@ PatternsTouch(PatternsObject *obj)
 	}
 }
 
-char *
-lca_quote_input(const char *s)
-{
-	size_t		len = strlen(s);
-
-	if (len <= 80)
-		return pstrdup(s);
-	return psprintf("%.*s...", (int) pg_mbcliplen(s, len, 77), s);
-}
-
 scomm_lca_table *
 lca_patterns_table(Datum d, bool *owned)
 {
