@@ -25,6 +25,7 @@
 #include "compat.h"
 #include "core_status.h"
 #include "did_glue.h"
+#include "result_util.h"
 #include "text_util.h"
 
 /* ---- options -------------------------------------------------------------- */
@@ -645,14 +646,18 @@ AnyNullArg(FunctionCallInfo fcinfo, int n)
 	return false;
 }
 
-/* a float8 column that is NULL when not finite */
+/*
+ * A float8 column under the one result policy (result_util.h): NULL for NaN
+ * (not estimable), ERROR 22003 for +-Infinity.  scomm 1.0 wrote NULL for any
+ * value that was not finite; no 1.0 answer changes: CheckPanelRange refuses
+ * panels whose squares overflow, so an estimate cannot overflow, and the two
+ * quotients that could divide by zero give NaN explicitly (TTest's critical
+ * value without degrees of freedom, TRatio of a zero standard error).
+ */
 void
 SetFloat(Datum *values, bool *nulls, int i, double v)
 {
-	if (isfinite(v))
-		values[i] = Float8GetDatum(v);
-	else
-		nulls[i] = true;
+	ScommSetFloat8(values, nulls, i, v, "a difference-in-differences result");
 }
 
 /* Bootstrap k linear functionals: standard errors and the sup-t critical value. */
@@ -972,8 +977,15 @@ scomm_pretest(PG_FUNCTION_ARGS)
 static void
 TTest(double est, double se, int df, double alpha, double *p, double *crit)
 {
-	*crit = gsl_cdf_tdist_Qinv(alpha / 2, df);
+	*crit = df >= 1 ? gsl_cdf_tdist_Qinv(alpha / 2, df) : NAN;
 	*p = (se > 0 && isfinite(se)) ? 2 * gsl_cdf_tdist_Q(fabs(est / se), df) : NAN;
+}
+
+/* est / se, NaN (a NULL column) when se is zero: not estimable */
+static double
+TRatio(double est, double se)
+{
+	return se > 0 ? est / se : NAN;
 }
 
 /*
@@ -1021,7 +1033,7 @@ scomm_twfe(PG_FUNCTION_ARGS)
 	SetFloat(values, nulls, 1, t->se[0]);
 	SetFloat(values, nulls, 2, t->coef[0] - crit * t->se[0]);
 	SetFloat(values, nulls, 3, t->coef[0] + crit * t->se[0]);
-	SetFloat(values, nulls, 4, t->coef[0] / t->se[0]);
+	SetFloat(values, nulls, 4, TRatio(t->coef[0], t->se[0]));
 	SetFloat(values, nulls, 5, pval);
 	values[6] = Int32GetDatum(t->n_obs);
 	values[7] = Int32GetDatum(t->n_clusters);

@@ -42,7 +42,7 @@ extern DidFit FitAttGt(Datum panel, const scomm_did_options *opt,
 					   scomm_did_unbalanced ub, scomm_did_sampling sampling,
 					   const char *what);
 extern void FreeFit(DidFit *f);
-/* a float8 result column that is NULL when not finite */
+/* a float8 result column: ScommSetFloat8 (NULL for NaN, ERROR for infinity) */
 extern void SetFloat(Datum *values, bool *nulls, int i, double v);
 
 #endif

@@ -7,7 +7,9 @@
  *     (a standard deviation of one value, a ratio over a zero baseline);
  *   - an ERROR 22003 (numeric_value_out_of_range), when it is +-Infinity:
  *     the computation overflowed double precision, and no number is right.
- * Every glue file sets float8 results through these helpers.
+ * Every glue file sets float8 results through these helpers.  The one
+ * exception, values read back from a stored trajectory_model, is
+ * ScommSetFloat8Stored below.
  */
 #ifndef SCOMM_RESULT_UTIL_H
 #define SCOMM_RESULT_UTIL_H
@@ -56,6 +58,28 @@ ScommRequireFinite(double x, const char *what)
 	if (unlikely(!isfinite(x)))
 		ScommFloatOverflow(isnan(x) ? INFINITY : x, what);
 	return x;
+}
+
+/*
+ * The one exception to the policy: a value read from a stored
+ * trajectory_model or computed from one (trajectory_shares,
+ * trajectory_coefficients, trajectory_curves, trajectory_risk_factors).  A
+ * model that scomm 1.0 stored may hold an infinite estimate or standard
+ * error, and its curves may overflow, which 1.0 returned as Infinity; 1.0
+ * calls keep their 1.0 answers, so an infinite value comes out as Infinity
+ * (NaN is NULL, as everywhere).
+ */
+static inline void
+ScommSetFloat8Stored(Datum *values, bool *nulls, int i, double x)
+{
+	if (isnan(x))
+	{
+		values[i] = (Datum) 0;
+		nulls[i] = true;
+		return;
+	}
+	values[i] = Float8GetDatum(x);
+	nulls[i] = false;
 }
 
 /* return x from a float8 function: NULL for NaN, an ERROR for +-Infinity */

@@ -23,6 +23,7 @@
 #include "utils/tuplestore.h"
 
 #include "compat.h"
+#include "result_util.h"
 #include "text_util.h"
 #include "trajectory.h"
 
@@ -325,16 +326,6 @@ trajectory_groups(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(d);
 }
 
-/* a float8 column, NULL when NaN */
-static void
-SetDouble(Datum *values, bool *nulls, int i, double x)
-{
-	if (isnan(x))
-		nulls[i] = true;
-	else
-		values[i] = Float8GetDatum(x);
-}
-
 /* trajectory_fit(model): loglik, npar, bic, aic, iterations, converged, starts_at_best */
 PG_FUNCTION_INFO_V1(trajectory_fit);
 Datum
@@ -375,8 +366,8 @@ trajectory_shares(PG_FUNCTION_ARGS)
 
 		values[0] = Int32GetDatum(k + 1);
 		values[1] = Float8GetDatum(m->share[k]);
-		SetDouble(values, nulls, 2, m->avepp[k]);
-		SetDouble(values, nulls, 3, m->occ[k]);
+		ScommSetFloat8Stored(values, nulls, 2, m->avepp[k]);
+		ScommSetFloat8Stored(values, nulls, 3, m->occ[k]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	scomm_traj_model_free(m);
@@ -408,8 +399,8 @@ trajectory_coefficients(PG_FUNCTION_ARGS)
 
 			values[0] = Int32GetDatum(k + 1);
 			values[1] = CStringGetTextDatum(scomm_traj_term_name(m, j));
-			SetDouble(values, nulls, 2, est[j]);
-			SetDouble(values, nulls, 3, se[j]);
+			ScommSetFloat8Stored(values, nulls, 2, est[j]);
+			ScommSetFloat8Stored(values, nulls, 3, se[j]);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
@@ -438,7 +429,7 @@ trajectory_curves(PG_FUNCTION_ARGS)
 			scomm_traj_model_expected(m, k, m->times[j], &v);
 			values[0] = Int32GetDatum(k + 1);
 			values[1] = Float8GetDatum(m->times[j]);
-			SetDouble(values, nulls, 2, v);
+			ScommSetFloat8Stored(values, nulls, 2, v);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	scomm_traj_model_free(m);
@@ -547,8 +538,8 @@ trajectory_risk_factors(PG_FUNCTION_ARGS)
 
 			values[0] = Int32GetDatum(k + 1);
 			values[1] = Int32GetDatum(c);
-			SetDouble(values, nulls, 2, est[c]);
-			SetDouble(values, nulls, 3, se[c]);
+			ScommSetFloat8Stored(values, nulls, 2, est[c]);
+			ScommSetFloat8Stored(values, nulls, 3, se[c]);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
