@@ -34,6 +34,7 @@
 #include "activation_cohort.h"
 #include "core_status.h"
 #include "did_glue.h"
+#include "expanded_state.h"
 #include "period.h"
 
 #include "catalog/pg_type_d.h"
@@ -126,12 +127,8 @@ PanelStatusError(scomm_status st, const char *what)
 static DidPanelExpanded *
 NewExpandedPanel(MemoryContext parent)
 {
-	MemoryContext cxt = AllocSetContextCreate(parent, "did_panel",
-											  ALLOCSET_DEFAULT_SIZES);
-	DidPanelExpanded *p = MemoryContextAllocZero(cxt, sizeof(DidPanelExpanded));
-
-	EOH_init_header(&p->hdr, &DidPanelMethods, cxt);
-	return p;
+	return SCOMM_EXPANDED_NEW(DidPanelExpanded, parent, "did_panel",
+							  &DidPanelMethods, ALLOCSET_DEFAULT_SIZES);
 }
 
 /* rows in block b of an expanded panel */
@@ -338,14 +335,7 @@ CheckFlat(struct varlena *v, bool check_values, RowSpan *span)
 static DidPanelExpanded *
 AsExpanded(Datum d)
 {
-	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-	{
-		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
-
-		if (eoh->eoh_methods == &DidPanelMethods)
-			return (DidPanelExpanded *) eoh;
-	}
-	return NULL;
+	return (DidPanelExpanded *) ScommExpandedOf(d, &DidPanelMethods);
 }
 
 /*
@@ -593,7 +583,8 @@ static DidPanelExpanded *StateForUpdateSlow(FunctionCallInfo fcinfo);
 
 /*
  * Every row but the first: in a plain aggregate the transition value is
- * the read-write expanded panel this function made, so it is used at once.
+ * the read-write expanded panel this function made, so it is used at once
+ * (the shortcut of ScommExpandedState's decision, expanded_state.h).
  */
 static inline DidPanelExpanded *
 StateForUpdate(FunctionCallInfo fcinfo)
@@ -619,8 +610,9 @@ static pg_noinline DidPanelExpanded *
 StateForUpdateSlow(FunctionCallInfo fcinfo)
 {
 	MemoryContext aggcxt;
+	ExpandedObjectHeader *state;
 	DidPanelExpanded *p;
-	int			kind = AggCheckCallContext(fcinfo, &aggcxt);
+	int			kind = ScommExpandedState(fcinfo, &DidPanelMethods, &aggcxt, &state);
 
 	if (kind == 0)
 		ereport(ERROR,
@@ -631,19 +623,12 @@ StateForUpdateSlow(FunctionCallInfo fcinfo)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("did_panel cannot be used as a window function"),
 				 errhint("Use GROUP BY to collect one panel per group.")));
+	if (state != NULL)
+		return (DidPanelExpanded *) state;
+	p = NewExpandedPanel(aggcxt);
 	if (!PG_ARGISNULL(0))
-	{
-		Datum		d = PG_GETARG_DATUM(0);
-
-		p = AsExpanded(d);
-		if (p != NULL && DatumIsReadWriteExpandedObject(d, false, -1) &&
-			MemoryContextGetParent(p->hdr.eoh_context) == aggcxt)
-			return p;
-		p = NewExpandedPanel(aggcxt);
-		MergeInto(p, d);
-		return p;
-	}
-	return NewExpandedPanel(aggcxt);
+		MergeInto(p, PG_GETARG_DATUM(0));
+	return p;
 }
 
 /* Add one row to an expanded panel (the outcome is not NULL). */

@@ -34,6 +34,7 @@
 #include "utils/memutils.h"
 
 #include "compat.h"
+#include "expanded_state.h"
 #include "lca_glue.h"
 #include "text_util.h"
 
@@ -63,13 +64,7 @@ static const ExpandedObjectMethods PatternsMethods = {
 static inline PatternsObject *
 PatternsObjectOf(Datum d)
 {
-	varatt_expanded ptr;
-
-	if (!VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
-		return NULL;
-	/* DatumGetEOHP(d), inline: this runs once per row */
-	VARATT_EXTERNAL_GET_POINTER(ptr, DatumGetPointer(d));
-	return ptr.eohptr->eoh_methods == &PatternsMethods ? (PatternsObject *) ptr.eohptr : NULL;
+	return (PatternsObject *) ScommExpandedOf(d, &PatternsMethods);
 }
 
 /* Encode the table once (in the object's context) for flattening. */
@@ -111,13 +106,11 @@ PatternsFlatten(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 static PatternsObject *
 PatternsObjectNew(MemoryContext parent, const scomm_lca_table *src, int nitems)
 {
-	MemoryContext cxt = AllocSetContextCreate(parent, "response_patterns",
-											  ALLOCSET_SMALL_SIZES);
-	MemoryContext old = MemoryContextSwitchTo(cxt);
-	PatternsObject *obj = palloc0(sizeof(PatternsObject));
+	PatternsObject *obj = SCOMM_EXPANDED_NEW(PatternsObject, parent, "response_patterns",
+											 &PatternsMethods, ALLOCSET_SMALL_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(obj->hdr.eoh_context);
 	scomm_status st;
 
-	EOH_init_header(&obj->hdr, &PatternsMethods, cxt);
 	if (src != NULL)
 		st = scomm_lca_table_copy(src, &obj->table);
 	else
@@ -283,28 +276,29 @@ LengthMismatch(int have, int got, bool merging)
 }
 
 /*
- * The state to update.  In aggregate context: the state itself when it is
- * our read-write expanded object, else a new object in the aggregate context
- * (empty when the state is NULL, or a copy of the state).  Outside an
- * aggregate: always a new object, so the caller's value is untouched.
+ * The state to update (expanded_state.h).  In aggregate context: the state
+ * itself when it is our read-write expanded object in this aggregate's
+ * context, else a new object in the aggregate context (empty when the state
+ * is NULL, or a copy of the state).  Outside an aggregate: always a new
+ * object, so the caller's value is untouched.
  */
 static inline PatternsObject *
 WritableState(FunctionCallInfo fcinfo, int nitems)
 {
 	MemoryContext aggcxt;
 	MemoryContext parent;
+	ExpandedObjectHeader *state;
 	PatternsObject *obj;
 	scomm_lca_table *t;
 	bool		owned;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
+	if (ScommExpandedState(fcinfo, &PatternsMethods, &aggcxt, &state) == 0)
 		aggcxt = NULL;
+	if (state != NULL)
+		return (PatternsObject *) state;
 	parent = aggcxt ? aggcxt : CurrentMemoryContext;
 	if (PG_ARGISNULL(0))
 		return PatternsObjectNew(parent, NULL, nitems);
-	obj = PatternsObjectOf(PG_GETARG_DATUM(0));
-	if (aggcxt != NULL && obj != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))))
-		return obj;
 	t = lca_patterns_table(PG_GETARG_DATUM(0), &owned);
 	obj = PatternsObjectNew(parent, t, 0);
 	if (owned)

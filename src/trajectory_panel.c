@@ -27,6 +27,7 @@
 
 #include "compat.h"
 #include "core_status.h"
+#include "expanded_state.h"
 #include "text_util.h"
 #include "trajectory.h"
 
@@ -77,14 +78,12 @@ trajectory_raise(scomm_status st, const char *what)
 static TrajPanelEO *
 NewPanelEO(MemoryContext parent)
 {
-	MemoryContext cxt = AllocSetContextCreate(parent, "trajectory_panel",
-											  ALLOCSET_DEFAULT_SIZES);
+	TrajPanelEO *eo = SCOMM_EXPANDED_NEW(TrajPanelEO, parent, "trajectory_panel",
+										 &PanelMethods, ALLOCSET_DEFAULT_SIZES);
 	MemoryContext old;
-	TrajPanelEO *eo = MemoryContextAllocZero(cxt, sizeof(TrajPanelEO));
 	scomm_status st;
 
-	EOH_init_header(&eo->hdr, &PanelMethods, cxt);
-	old = MemoryContextSwitchTo(cxt);
+	old = MemoryContextSwitchTo(eo->hdr.eoh_context);
 	st = scomm_traj_panel_create(&eo->panel);
 	MemoryContextSwitchTo(old);
 	trajectory_raise(st, "trajectory_panel");
@@ -121,8 +120,7 @@ PanelFlatten(ExpandedObjectHeader *eohptr, void *result, Size size)
 static bool
 IsPanelEO(Datum d)
 {
-	return VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)) &&
-		DatumGetEOHP(d)->eoh_methods == &PanelMethods;
+	return ScommExpandedOf(d, &PanelMethods) != NULL;
 }
 
 /* Decode a flat value; corrupted storage is an error. */
@@ -233,33 +231,21 @@ MergeDatum(TrajPanelEO *eo, Datum d)
 		scomm_traj_panel_free(p);
 }
 
-/* A flat copy of an expanded panel in the current context. */
-static Datum
-Flat(TrajPanelEO *eo)
-{
-	Size		size = EOH_get_flat_size(&eo->hdr);
-	void	   *v = palloc(size);
-
-	EOH_flatten_into(&eo->hdr, v, size);
-	return PointerGetDatum(v);
-}
-
 /*
- * The state to update: in aggregate context an expanded object owned by it
- * (the state itself from the second row on), otherwise a scratch copy.
- * *direct tells the caller to return a flat value.
+ * The state to update (expanded_state.h): in aggregate context an expanded
+ * object owned by it (the state itself from the second row on), otherwise a
+ * scratch copy.  *direct tells the caller to return a flat value.
  */
 static TrajPanelEO *
 WritableState(FunctionCallInfo fcinfo, bool *direct)
 {
 	MemoryContext aggcxt;
+	ExpandedObjectHeader *state;
 	TrajPanelEO *eo;
 
-	*direct = !AggCheckCallContext(fcinfo, &aggcxt);
-	if (!*direct && !PG_ARGISNULL(0) && IsPanelEO(PG_GETARG_DATUM(0)) &&
-		DatumIsReadWriteExpandedObject(PG_GETARG_DATUM(0), false, -1) &&
-		MemoryContextGetParent(DatumGetEOHP(PG_GETARG_DATUM(0))->eoh_context) == aggcxt)
-		return (TrajPanelEO *) DatumGetEOHP(PG_GETARG_DATUM(0));
+	*direct = !ScommExpandedState(fcinfo, &PanelMethods, &aggcxt, &state);
+	if (state != NULL)
+		return (TrajPanelEO *) state;
 	eo = NewPanelEO(*direct ? CurrentMemoryContext : aggcxt);
 	if (!PG_ARGISNULL(0))
 		MergeDatum(eo, PG_GETARG_DATUM(0));
@@ -270,7 +256,7 @@ static Datum
 Result(TrajPanelEO *eo, bool direct)
 {
 	if (direct)
-		return Flat(eo);
+		return ScommExpandedFlatCopy(&eo->hdr);
 	return EOHPGetRWDatum(&eo->hdr);
 }
 
