@@ -20,6 +20,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "multistart.h"
+#include "sort.h"
 #include "traj_int.h"
 
 #define TRAJ_REDRAWS 10
@@ -110,34 +111,13 @@ Features(TrajRun *run)
 	Standardise(run, 1);
 }
 
-/* Sort order[0..n) by proj (stable merge sort). */
-static void
-SortByProj(const double *proj, size_t *idx, size_t *tmp, size_t n)
+/* scomm_sort_index's order: unit b before unit a when its projection is smaller */
+static int
+ProjAfter(size_t a, size_t b, const void *ctx)
 {
-	size_t		width,
-				lo,
-				i;
+	const double *proj = ctx;
 
-	for (width = 1; width < n; width *= 2)
-	{
-		for (lo = 0; lo < n; lo += 2 * width)
-		{
-			size_t		mid = lo + width < n ? lo + width : n;
-			size_t		hi = lo + 2 * width < n ? lo + 2 * width : n;
-			size_t		a = lo,
-						b = mid,
-						k = lo;
-
-			while (a < mid && b < hi)
-				tmp[k++] = proj[idx[b]] < proj[idx[a]] ? idx[b++] : idx[a++];
-			while (a < mid)
-				tmp[k++] = idx[a++];
-			while (b < hi)
-				tmp[k++] = idx[b++];
-		}
-		for (i = 0; i < n; i++)
-			idx[i] = tmp[i];
-	}
+	return proj[b] < proj[a];
 }
 
 /* Draw a start: posteriors from a random ordered partition, then M-step. */
@@ -170,7 +150,7 @@ RandomStart(TrajRun *run, gsl_rng *rng)
 			cut[j] = cut[j - 1];
 		cut[j] = v;
 	}
-	SortByProj(run->proj, run->order, run->order + n, n);
+	scomm_sort_index(run->order, run->order + n, n, ProjAfter, run->proj);
 	for (i = 0; i < n; i++)
 	{
 		double		q = (i + 0.5) / n;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sort.h"
 #include "traj_int.h"
 
 static const char *const family_names[SCOMM_TRAJ_NFAMILIES] =
@@ -544,34 +545,11 @@ scomm_traj_panel_copy(const scomm_traj_panel *src, scomm_traj_panel **out)
 	return SCOMM_OK;
 }
 
-/* Sort idx[0..n) by the observations they point to (stable merge sort). */
-static void
-SortIndex(const scomm_traj_panel *p, size_t *idx, size_t *tmp, size_t n)
+/* scomm_sort_index's order: After on the observations idx points to */
+static int
+IndexAfter(size_t a, size_t b, const void *ctx)
 {
-	size_t		width,
-				lo,
-				i;
-
-	for (width = 1; width < n; width *= 2)
-	{
-		for (lo = 0; lo < n; lo += 2 * width)
-		{
-			size_t		mid = lo + width < n ? lo + width : n;
-			size_t		hi = lo + 2 * width < n ? lo + 2 * width : n;
-			size_t		a = lo,
-						b = mid,
-						k = lo;
-
-			while (a < mid && b < hi)
-				tmp[k++] = After(p, idx[a], idx[b]) ? idx[b++] : idx[a++];
-			while (a < mid)
-				tmp[k++] = idx[a++];
-			while (b < hi)
-				tmp[k++] = idx[b++];
-		}
-		for (i = 0; i < n; i++)
-			idx[i] = tmp[i];
-	}
+	return After(ctx, a, b);
 }
 
 /* Put the storage in canonical order. */
@@ -599,7 +577,7 @@ scomm_traj_panel_sort(scomm_traj_panel *p)
 	}
 	for (i = 0; i < p->n; i++)
 		idx[i] = i;
-	SortIndex(p, idx, idx + p->n, p->n);
+	scomm_sort_index(idx, idx + p->n, p->n, IndexAfter, p);
 	for (i = 0; i < p->n; i++)
 	{
 		tmp.unit[i] = p->unit[idx[i]];
