@@ -51,7 +51,7 @@ expect "overall estimates printed" 3 "$got"
 # every year (from the panel table); on county totals with coverage >= 90%,
 # unbalanced => 'keep' uses every county with one such year, 'drop' those with
 # all eleven (both counted here from scomm_data.county_crime)
-every_year=$(printf '%s\n' "$out" | awk -F'|' '/counties_with_data/ { getline; getline; gsub(/ /, "", $2); print $2; exit }')
+every_year=$(printf '%s\n' "$out" | awk -F'|' '/counties_every_year_2006_2016/ { getline; getline; gsub(/ /, "", $2); print $2; exit }')
 expect "1.0 analysis: counties observed every year" "$every_year" "$(cell 6 '^1\.0:')"
 read -r any_year all_years <<<"$(psql -X -At -F' ' -d $db -c "SELECT count(*), count(*) FILTER (WHERE years = 11) FROM (
 	SELECT fips, count(*) AS years FROM (SELECT fips, year FROM scomm_data.county_crime
