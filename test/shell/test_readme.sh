@@ -10,6 +10,8 @@
 # psql's row-count footer ignored.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+# the README's one \copy of a repository file reads it from SCOMM_ROOT
+export SCOMM_ROOT="$root"
 db=scomm_readme_test
 work=$(mktemp -d)
 psql -X -q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
