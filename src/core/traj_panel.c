@@ -623,6 +623,29 @@ scomm_traj_panel_get(const scomm_traj_panel *p, size_t i, int64_t *unit,
 	return SCOMM_OK;
 }
 
+/*
+ * Nonzero when the sorted panels a and b hold the same covariates: the
+ * same units missing them, the same values for the others (a panel whose
+ * units all lack covariates may have no covariate array at all).
+ */
+static int
+CovariatesEqual(const scomm_traj_panel *a, const scomm_traj_panel *b)
+{
+	size_t		i;
+
+	if (memcmp(a->cmiss, b->cmiss, a->nc) != 0)
+		return 0;
+	for (i = 0; i < a->nc; i++)
+	{
+		if (a->cmiss[i])
+			continue;
+		if (a->cx == NULL || b->cx == NULL ||
+			memcmp(a->cx + i * a->ncov, b->cx + i * a->ncov, a->ncov * sizeof(double)) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 /* Nonzero when a and b hold the same observations (sorting both). */
 int
 scomm_traj_panel_equal(const scomm_traj_panel *a, const scomm_traj_panel *b)
@@ -644,9 +667,8 @@ scomm_traj_panel_equal(const scomm_traj_panel *a, const scomm_traj_panel *b)
 			   memcmp(ca->e, cb->e, a->n * sizeof(double)) == 0)) &&
 			(a->nc == 0 ||
 			 (memcmp(ca->cu, cb->cu, a->nc * sizeof(int64_t)) == 0 &&
-			  memcmp(ca->cmiss, cb->cmiss, a->nc) == 0 &&
-			  (a->ncov == 0 ||
-			   memcmp(ca->cx, cb->cx, a->nc * a->ncov * sizeof(double)) == 0)));
+			  (a->ncov == 0 ? memcmp(ca->cmiss, cb->cmiss, a->nc) == 0
+			   : CovariatesEqual(ca, cb))));
 	scomm_traj_panel_free(ca);
 	scomm_traj_panel_free(cb);
 	return eq;

@@ -493,7 +493,7 @@ TestSunabMpdta(void)
 	scomm_did_panel *p = MpdtaPanel();
 	scomm_did_sunab *s = NULL;
 	scomm_did_attgt *a = NULL;
-	scomm_did_options opt = {SCOMM_DID_NEVER_TREATED, SCOMM_DID_BASE_UNIVERSAL, 0, 0.05};
+	scomm_did_options opt = {.control = SCOMM_DID_NEVER_TREATED, .base_period = SCOMM_DID_BASE_UNIVERSAL, .alpha = 0.05};
 	double		maxd = 0.0;
 	int			k,
 				c,
@@ -988,7 +988,7 @@ TestImpute(void)
 	p = SimPanel(40, 5, coh, 33, 1.0, NULL);
 	{
 		scomm_did_attgt *a = NULL;
-		scomm_did_options opt = {SCOMM_DID_NEVER_TREATED, SCOMM_DID_BASE_VARYING, 0, 0.05};
+		scomm_did_options opt = {.control = SCOMM_DID_NEVER_TREATED, .base_period = SCOMM_DID_BASE_VARYING, .alpha = 0.05};
 		double		maxd = 0.0;
 		int			c;
 
@@ -1043,7 +1043,7 @@ TestEventStudy(void)
 	scomm_did_panel *p = MpdtaPanel();
 	scomm_did_attgt *a = NULL;
 	scomm_did_agg *g = NULL;
-	scomm_did_options opt = {SCOMM_DID_NEVER_TREATED, SCOMM_DID_BASE_UNIVERSAL, 0, 0.05};
+	scomm_did_options opt = {.control = SCOMM_DID_NEVER_TREATED, .base_period = SCOMM_DID_BASE_UNIVERSAL, .alpha = 0.05};
 	int32_t		e[16];
 	double		b[16],
 				S[256],
