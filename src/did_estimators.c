@@ -989,10 +989,11 @@ TRatio(double est, double se)
 }
 
 /*
- * The balanced panel of the two-way fixed-effects regressions; they use the
- * outcomes only (a NOTICE says so when the panel has more).
+ * The balanced panel of the regression estimators (twfe, twfe_event_study
+ * and did_robust.c's); they use the outcomes only (a NOTICE says so when the
+ * panel has more).
  */
-static scomm_did_panel *
+scomm_did_panel *
 TwfePanel(FunctionCallInfo fcinfo, int unbalanced_arg, const char *what)
 {
 	scomm_did_panel *p = FinalizePanel(PG_GETARG_DATUM(0),

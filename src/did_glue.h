@@ -7,6 +7,8 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
+
 #include "did.h"
 
 /* A private copy of the rows of a did_panel datum (flat or expanded). */
@@ -30,6 +32,8 @@ extern int	CheckAnticipation(int32 anticipation);
 extern void DidError(scomm_status st, const scomm_did_diag *diag, const char *what);
 /* finalize a balanced panel, with a NOTICE for dropped incomplete units */
 extern scomm_did_panel *FinalizePanel(Datum panel, bool strict, const char *what);
+/* the balanced, outcomes-only panel of argument 0, unbalanced => argument unbalanced_arg */
+extern scomm_did_panel *TwfePanel(FunctionCallInfo fcinfo, int unbalanced_arg, const char *what);
 /* ATT(g,t) of a panel, with the NOTICEs did would print as warnings */
 typedef struct DidFit
 {

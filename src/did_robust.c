@@ -34,24 +34,6 @@
 
 /* ---- shared ------------------------------------------------------------- */
 
-/*
- * The balanced panel of the regression estimators; they use the outcomes
- * only, so a panel with covariates, weights or clusters gets a NOTICE, as
- * twfe gives.
- */
-static scomm_did_panel *
-RobustPanel(Datum panel, bool strict, const char *what)
-{
-	scomm_did_panel *p = FinalizePanel(panel, strict, what);
-
-	if (p->n_cov > 0 || p->weight != NULL || p->cluster != NULL)
-		ereport(NOTICE,
-				(errmsg("%s uses the outcomes only: the panel's covariates, weights and clusters are not used",
-						what),
-				 errdetail("The standard errors are clustered by unit.")));
-	return p;
-}
-
 /* NOTICEs for the design decisions of sun_abraham and did_imputation */
 static void
 DesignNotices(const char *what, int flags, int n_dropped, int32 first_period,
@@ -109,7 +91,6 @@ scomm_sun_abraham(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const char *what = "sun_abraham";
 	double		alpha = CheckAlpha(PG_GETARG_FLOAT8(1));
-	bool		strict = ParseTwfeUnbalanced(PG_GETARG_TEXT_PP(2));
 	scomm_did_panel *p;
 	scomm_did_sunab *s = NULL;
 	scomm_did_diag diag;
@@ -118,7 +99,7 @@ scomm_sun_abraham(PG_FUNCTION_ARGS)
 	int			k;
 
 	InitMaterializedSRF(fcinfo, 0);
-	p = RobustPanel(PG_GETARG_DATUM(0), strict, what);
+	p = TwfePanel(fcinfo, 2, what);
 	memset(&diag, 0, sizeof(diag));
 	st = scomm_did_sunab_fit(p, &s, &diag);
 	if (st != SCOMM_OK)
@@ -148,7 +129,6 @@ scomm_bacon_decomposition(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const char *what = "bacon_decomposition";
-	bool		strict = ParseTwfeUnbalanced(PG_GETARG_TEXT_PP(1));
 	scomm_did_panel *p;
 	scomm_did_bacon *b = NULL;
 	scomm_did_diag diag;
@@ -156,7 +136,7 @@ scomm_bacon_decomposition(PG_FUNCTION_ARGS)
 	int			k;
 
 	InitMaterializedSRF(fcinfo, 0);
-	p = RobustPanel(PG_GETARG_DATUM(0), strict, what);
+	p = TwfePanel(fcinfo, 1, what);
 	memset(&diag, 0, sizeof(diag));
 	st = scomm_did_bacon_decompose(p, &b, &diag);
 	if (st != SCOMM_OK)
@@ -211,7 +191,6 @@ scomm_did_imputation(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const char *what = "did_imputation";
 	double		alpha = CheckAlpha(PG_GETARG_FLOAT8(1));
-	bool		strict = ParseTwfeUnbalanced(PG_GETARG_TEXT_PP(2));
 	double		z = gsl_cdf_ugaussian_Qinv(alpha / 2);
 	scomm_did_panel *p;
 	scomm_did_impute *m = NULL;
@@ -220,7 +199,7 @@ scomm_did_imputation(PG_FUNCTION_ARGS)
 	int			k;
 
 	InitMaterializedSRF(fcinfo, 0);
-	p = RobustPanel(PG_GETARG_DATUM(0), strict, what);
+	p = TwfePanel(fcinfo, 2, what);
 	memset(&diag, 0, sizeof(diag));
 	st = scomm_did_impute_fit(p, &m, &diag);
 	if (st != SCOMM_OK)
